@@ -1,0 +1,72 @@
+import { parse as parseContentType } from 'content-type';
+import type { HttpRequest } from '../edge/http-request';
+import { PushRefusal } from '../edge/reply';
+import { MAX_BODY_BYTES } from '../limits';
+
+/** TCCC sends `application/json;charset=utf8`: `utf8` is not a registered charset name, so accept both spellings. */
+const UTF8_CHARSETS = new Set(['utf8', 'utf-8']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function checkContentType(header: string | undefined): void {
+  if (header === undefined) {
+    throw new PushRefusal('UNSUPPORTED_MEDIA_TYPE', 'Content-Type is missing; expected application/json;charset=utf8');
+  }
+  let parsed: ReturnType<typeof parseContentType>;
+  try {
+    parsed = parseContentType(header);
+  } catch {
+    throw new PushRefusal('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${header.slice(0, 100)}" cannot be parsed`);
+  }
+  const charset = parsed.parameters.charset?.toLowerCase();
+  if (parsed.type !== 'application/json' || (charset !== undefined && !UTF8_CHARSETS.has(charset))) {
+    throw new PushRefusal(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type "${header.slice(0, 100)}" is not accepted; expected application/json;charset=utf8`,
+    );
+  }
+}
+
+function bodyBytes(request: HttpRequest): Buffer {
+  const { body, isBase64Encoded } = request;
+  // Measured before decoding: a huge body costs nothing but this comparison.
+  const size = isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+  if (size > MAX_BODY_BYTES) {
+    throw new PushRefusal('BODY_TOO_LARGE', `body is about ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
+  }
+  if (!isBase64Encoded) return Buffer.from(body, 'utf8');
+  const compact = body.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+    throw new PushRefusal('MALFORMED_BODY', 'body is marked base64-encoded but is not valid base64');
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+/**
+ * The HTTP body as a JSON object: content type, size cap, base64, strict UTF-8, JSON.
+ * Refuses with a specific PushRefusal at the first step that fails.
+ */
+export function decodeJsonObject(request: HttpRequest): Record<string, unknown> {
+  checkContentType(request.headers['content-type']);
+  const bytes = bodyBytes(request);
+  if (bytes.length === 0) throw new PushRefusal('MALFORMED_BODY', 'body is empty; expected a JSON object');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new PushRefusal('MALFORMED_BODY', 'body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PushRefusal('MALFORMED_BODY', `body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new PushRefusal(
+      'MALFORMED_BODY',
+      `body is JSON ${Array.isArray(value) ? 'array' : typeof value}; expected an object`,
+    );
+  }
+  return value as Record<string, unknown>;
+}

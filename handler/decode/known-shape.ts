@@ -1,0 +1,42 @@
+import { childPointer } from './json-pointer';
+/**
+ * The documented shape of a record, generated from its JSON Schema (see
+ * scripts/codegen.mjs): which properties each object has, which values a string is
+ * known to take. Used to make what TCCC adds after the schema visible, never to refuse it.
+ */
+export interface KnownShape {
+  properties?: Record<string, KnownShape>;
+  items?: KnownShape;
+  knownValues?: readonly string[];
+}
+
+export interface Novelties {
+  /** JSON Pointers of properties the schema does not document, e.g. `/SeatUser/Team`. */
+  unknownFields: string[];
+  /** Documented strings holding a value outside the known ones, e.g. `/EndStatusString=aiFinished`. */
+  unknownValues: string[];
+}
+
+/** Walks a value that already passed the schema, so the types are the documented ones. */
+export function findNovelties(value: unknown, shape: KnownShape): Novelties {
+  const found: Novelties = { unknownFields: [], unknownValues: [] };
+  const walk = (node: unknown, nodeShape: KnownShape, pointer: string): void => {
+    if (nodeShape.knownValues && typeof node === 'string' && !nodeShape.knownValues.includes(node)) {
+      found.unknownValues.push(`${pointer}=${node}`);
+    }
+    if (nodeShape.items && Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, nodeShape.items, childPointer(pointer, index));
+    }
+    const properties = nodeShape.properties;
+    if (properties && typeof node === 'object' && node !== null && !Array.isArray(node)) {
+      for (const [key, child] of Object.entries(node)) {
+        const childShape = Object.hasOwn(properties, key) ? properties[key] : undefined;
+        const keyPointer = childPointer(pointer, key);
+        if (childShape) walk(child, childShape, keyPointer);
+        else found.unknownFields.push(keyPointer);
+      }
+    }
+  };
+  walk(value, shape, '');
+  return found;
+}

@@ -1,0 +1,76 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+
+/** Both API Gateway payload formats: REST API (v1) and HTTP API (v2). */
+export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+
+/** One HTTP request, whatever API Gateway flavour delivered it. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Header names lower-cased: HTTP API lower-cases them, REST API does not. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  /** The body as sent: still base64 when `isBase64Encoded`. */
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+  readonly requestId: string;
+}
+
+function isHttpApiEvent(event: ApiGatewayEvent): event is APIGatewayProxyEventV2 {
+  return (event as APIGatewayProxyEventV2).version === '2.0';
+}
+
+function definedEntries(record: Record<string, string | undefined> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record ?? {})) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function lowerCaseKeys(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const name = key.toLowerCase();
+    // Same header twice under different casings: join them as HTTP does.
+    out[name] = out[name] === undefined ? value : `${out[name]},${value}`;
+  }
+  return out;
+}
+
+/** A REST API repeats a query key in multiValueQueryStringParameters; join repeats as HTTP API does. */
+function restApiQuery(event: APIGatewayProxyEvent): Record<string, string> {
+  const multi = event.multiValueQueryStringParameters;
+  if (!multi) return definedEntries(event.queryStringParameters);
+  const out: Record<string, string> = {};
+  for (const [key, values] of Object.entries(multi)) {
+    if (values) out[key] = values.join(',');
+  }
+  return out;
+}
+
+export function toHttpRequest(event: ApiGatewayEvent): HttpRequest {
+  if (isHttpApiEvent(event)) {
+    return {
+      method: event.requestContext.http.method.toUpperCase(),
+      path: event.rawPath,
+      headers: lowerCaseKeys(definedEntries(event.headers)),
+      query: definedEntries(event.queryStringParameters),
+      pathParameters: definedEntries(event.pathParameters),
+      body: event.body ?? '',
+      isBase64Encoded: event.isBase64Encoded,
+      requestId: event.requestContext.requestId,
+    };
+  }
+  return {
+    method: event.httpMethod.toUpperCase(),
+    path: event.path,
+    headers: lowerCaseKeys(definedEntries(event.headers)),
+    query: restApiQuery(event),
+    pathParameters: definedEntries(event.pathParameters),
+    body: event.body ?? '',
+    isBase64Encoded: event.isBase64Encoded,
+    requestId: event.requestContext.requestId,
+  };
+}

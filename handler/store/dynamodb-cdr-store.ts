@@ -1,0 +1,184 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { VideoCdrV1 } from '../decode/generated/video-cdr-v1';
+import { type CdrStore, type Receipt, type SaveOutcome, StorageUnavailable, type StoredCdr } from './cdr-store';
+import {
+  CURRENT_RECORD_KEY,
+  RECEIPT_ATTRIBUTE,
+  RECORD_KEY_ATTRIBUTE,
+  VERSION_KEY_PREFIX,
+  versionRecordKey,
+} from './item-layout';
+import { versionIdOf } from './version-id';
+
+/** How often `save` looks again when a concurrent push moved the current record under it. */
+const MAX_SAVE_ROUNDS = 5;
+
+function toItem(stored: StoredCdr, recordKey: string): Record<string, unknown> {
+  return { ...stored.record, [RECORD_KEY_ATTRIBUTE]: recordKey, [RECEIPT_ATTRIBUTE]: stored.receipt };
+}
+
+function fromItem(item: Record<string, unknown>): StoredCdr {
+  const { [RECORD_KEY_ATTRIBUTE]: _key, [RECEIPT_ATTRIBUTE]: receipt, ...record } = item;
+  return { record: record as VideoCdrV1, receipt: receipt as StoredCdr['receipt'] };
+}
+
+function unavailable(operation: string, error: unknown): StorageUnavailable {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StorageUnavailable(`DynamoDB ${operation} failed: ${reason}`, { cause: error });
+}
+
+/** For calls whose every failure means the store is unavailable. */
+async function orUnavailable<Output>(operation: string, pending: Promise<Output>): Promise<Output> {
+  try {
+    return await pending;
+  } catch (error) {
+    throw unavailable(operation, error);
+  }
+}
+
+/**
+ * One table, partition key SessionId, sort key recordKey:
+ * - `CURRENT`: the session's current record (latest EndedTimestamp; ties: later receipt);
+ * - `VERSION#<EndedTimestamp>#<versionId>`: every distinct version ever accepted.
+ * Each item holds the record's fields as pushed, at the top level, plus a `receipt` map.
+ *
+ * Exactly-once rests on conditional writes, never on read-then-write alone: a version
+ * item is written only if absent, and the current record only if it is still the one
+ * that was read. A repeated push therefore writes nothing, and concurrent pushes of
+ * one record end as one version, all acknowledged.
+ */
+export class DynamoDbCdrStore implements CdrStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async save(record: VideoCdrV1, receipt: Receipt): Promise<SaveOutcome> {
+    const versionId = versionIdOf(record);
+    const stored: StoredCdr = { record, receipt: { ...receipt, versionId } };
+    const versionPut: PutItemCommandInput = {
+      TableName: this.tableName,
+      Item: marshall(toItem(stored, versionRecordKey(record.EndedTimestamp, versionId)), {
+        removeUndefinedValues: true,
+      }),
+      ConditionExpression: 'attribute_not_exists(#key)',
+      ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
+    };
+    for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
+      const current = await this.readCurrentHead(record.SessionId);
+      if (current?.versionId === versionId) return 'duplicate';
+      // On equal EndedTimestamp the push in hand is the later receipt, so it wins.
+      if (current && current.endedTimestamp > record.EndedTimestamp) return this.putOlderVersion(versionPut);
+      const currentPut: PutItemCommandInput = {
+        TableName: this.tableName,
+        Item: marshall(toItem(stored, CURRENT_RECORD_KEY), { removeUndefinedValues: true }),
+        ...(current
+          ? {
+              ConditionExpression: '#receipt.versionId = :seen',
+              ExpressionAttributeNames: { '#receipt': RECEIPT_ATTRIBUTE },
+              ExpressionAttributeValues: { ':seen': { S: current.versionId } },
+            }
+          : {
+              ConditionExpression: 'attribute_not_exists(#key)',
+              ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
+            }),
+      };
+      try {
+        await this.client.send(
+          new TransactWriteItemsCommand({ TransactItems: [{ Put: versionPut }, { Put: currentPut }] }),
+        );
+        return 'stored';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw unavailable('TransactWriteItems', error);
+        const [versionCode, currentCode] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (versionCode === 'ConditionalCheckFailed') return 'duplicate';
+        const raced =
+          currentCode === 'ConditionalCheckFailed' || [versionCode, currentCode].includes('TransactionConflict');
+        if (!raced) throw unavailable('TransactWriteItems', error);
+        // The current record moved on, or a concurrent push holds it: read it again.
+      }
+    }
+    throw new StorageUnavailable(`the current record of session ${record.SessionId} kept changing; gave up`);
+  }
+
+  async getCurrent(sessionId: string): Promise<StoredCdr | undefined> {
+    const output = await orUnavailable(
+      'GetItem',
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: this.key(sessionId, CURRENT_RECORD_KEY),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return output.Item ? fromItem(unmarshall(output.Item)) : undefined;
+  }
+
+  async listVersions(sessionId: string): Promise<StoredCdr[]> {
+    const versions: StoredCdr[] = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await orUnavailable(
+        'Query',
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'SessionId = :session AND begins_with(#key, :prefix)',
+            ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
+            ExpressionAttributeValues: { ':session': { S: sessionId }, ':prefix': { S: VERSION_KEY_PREFIX } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      versions.push(...(page.Items ?? []).map((item) => fromItem(unmarshall(item))));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return versions;
+  }
+
+  private async putOlderVersion(versionPut: PutItemCommandInput): Promise<SaveOutcome> {
+    try {
+      await this.client.send(new PutItemCommand(versionPut));
+      return 'stored-older';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'duplicate';
+      throw unavailable('PutItem', error);
+    }
+  }
+
+  /** Just what `save` needs to know of the current record. */
+  private async readCurrentHead(sessionId: string): Promise<{ versionId: string; endedTimestamp: number } | undefined> {
+    const output = await orUnavailable(
+      'GetItem',
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: this.key(sessionId, CURRENT_RECORD_KEY),
+          ConsistentRead: true,
+          ProjectionExpression: 'EndedTimestamp, #receipt.versionId',
+          ExpressionAttributeNames: { '#receipt': RECEIPT_ATTRIBUTE },
+        }),
+      ),
+    );
+    if (!output.Item) return undefined;
+    const head = unmarshall(output.Item) as { EndedTimestamp: number; receipt: { versionId: string } };
+    return { versionId: head.receipt.versionId, endedTimestamp: head.EndedTimestamp };
+  }
+
+  private key(sessionId: string, recordKey: string) {
+    return { SessionId: { S: sessionId }, [RECORD_KEY_ATTRIBUTE]: { S: recordKey } };
+  }
+}
