@@ -1,0 +1,296 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { ERR_CODES, type ErrCodeName } from '../handler/edge/err-codes';
+import { MAX_BODY_BYTES } from '../handler/limits';
+import { handler } from '../handler/push';
+import { rawCurrentItem, rawItems } from './support/dynamodb';
+import { httpApiEvent, pushEvent, restApiEvent, samplePrintedText, sampleRecord } from './support/events';
+
+function envelopeOf(reply: APIGatewayProxyResult) {
+  expect(reply.headers?.['content-type']).toBe('application/json');
+  return JSON.parse(reply.body) as { ErrCode: number; ErrMsg: string };
+}
+
+function expectRefusal(reply: APIGatewayProxyResult, name: ErrCodeName, errMsg?: RegExp) {
+  const envelope = envelopeOf(reply);
+  expect({ status: reply.statusCode, ErrCode: envelope.ErrCode }).toEqual({
+    status: ERR_CODES[name].status,
+    ErrCode: ERR_CODES[name].errCode,
+  });
+  if (errMsg) expect(envelope.ErrMsg).toMatch(errMsg);
+}
+
+/** Through the real handler into DynamoDB Local, and read back from the table itself. */
+describe('push endpoint, through the real handler into DynamoDB Local', () => {
+  it('stores the original sample (repaired) with every field intact and its receipt', async () => {
+    const record = sampleRecord();
+    const event = pushEvent(record, {
+      headers: { 'content-type': 'application/json;charset=utf8', 'x-tccc-push-uuid': 'push-1' },
+    });
+
+    const reply = await handler(event);
+
+    expect(reply.statusCode).toBe(200);
+    expect(envelopeOf(reply)).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
+    const item = await rawCurrentItem(record.SessionId);
+    expect(item?.SeatUser?.M?.SkillGroupNameList?.L).toEqual([{ S: 'lulu' }]);
+    expect(item?.SdkAppId).toEqual({ N: '1400000214' });
+    const { recordKey, receipt, ...stored } = unmarshall(item ?? {});
+    expect(stored).toEqual(record);
+    expect(recordKey).toBe('CURRENT');
+    expect(receipt).toMatchObject({
+      action: 'videoCdr',
+      version: '1',
+      pushId: 'push-1',
+      requestId: event.requestContext.requestId,
+    });
+    expect(Date.parse(receipt.receivedAt)).not.toBeNaN();
+  });
+
+  it('refuses the original sample as printed (invalid JSON) with a clear envelope, storing nothing', async () => {
+    const reply = await handler(httpApiEvent({ body: samplePrintedText() }));
+
+    expectRefusal(reply, 'MALFORMED_BODY', /not valid JSON/);
+  });
+
+  it.each(['ok', 'seatGiveUp', 'seatForward', 'ringingGiveUp', 'noSeatOnline', 'notWorkTime', 'error'])(
+    'stores a record that ended with EndStatusString %s, unflagged',
+    async (status) => {
+      const record = sampleRecord({ EndStatusString: status });
+
+      const reply = await handler(pushEvent(record));
+
+      expect(envelopeOf(reply).ErrCode).toBe(0);
+      const { receipt } = unmarshall((await rawCurrentItem(record.SessionId)) ?? {});
+      expect(receipt.unknownValues).toBeUndefined();
+    },
+  );
+
+  it('keeps and flags fields and EndStatusString values TCCC adds later', async () => {
+    const record = sampleRecord({
+      EndStatusString: 'aiAgentFinished',
+      Satisfaction: { Label: 'good', Id: 1 },
+      SeatUser: { ...sampleRecord().SeatUser, Team: 'night' },
+    });
+
+    const reply = await handler(pushEvent(record));
+
+    expect(envelopeOf(reply).ErrCode).toBe(0);
+    const { recordKey: _key, receipt, ...stored } = unmarshall((await rawCurrentItem(record.SessionId)) ?? {});
+    expect(stored).toEqual(record);
+    expect(receipt.unknownFields).toEqual(['/SeatUser/Team', '/Satisfaction']);
+    expect(receipt.unknownValues).toEqual(['/EndStatusString=aiAgentFinished']);
+  });
+
+  it('stores a REST API (payload v1) event with a base64 body and mixed-case headers', async () => {
+    const record = sampleRecord();
+    const event = restApiEvent({
+      headers: { 'Content-Type': 'application/json; charset=UTF-8', 'X-Tccc-Push-Uuid': 'rest-push' },
+      body: Buffer.from(JSON.stringify(record)).toString('base64'),
+      isBase64Encoded: true,
+    });
+
+    const reply = await handler(event);
+
+    expect(envelopeOf(reply).ErrCode).toBe(0);
+    const { receipt, recordKey: _key, ...stored } = unmarshall((await rawCurrentItem(record.SessionId)) ?? {});
+    expect(stored).toEqual(record);
+    expect(receipt.pushId).toBe('rest-push');
+  });
+
+  it('stores an HTTP API event with a base64 body', async () => {
+    const record = sampleRecord();
+    const body = Buffer.from(JSON.stringify(record)).toString('base64');
+
+    const reply = await handler(httpApiEvent({ body, isBase64Encoded: true }));
+
+    expect(envelopeOf(reply).ErrCode).toBe(0);
+    expect(await rawCurrentItem(record.SessionId)).toBeDefined();
+  });
+
+  it('answers a re-push of the same record ErrCode 0 and leaves one intact item', async () => {
+    const record = sampleRecord();
+    await handler(pushEvent(record));
+    const before = await rawItems(record.SessionId);
+
+    const reply = await handler(pushEvent(record));
+
+    expect(envelopeOf(reply)).toEqual({ ErrCode: 0, ErrMsg: 'ok: already stored' });
+    expect(await rawItems(record.SessionId)).toEqual(before);
+  });
+
+  describe('refuses bad requests with a specific envelope and stores nothing', () => {
+    const cases: Array<
+      [string, () => { sessionId: string; event: Parameters<typeof handler>[0] }, ErrCodeName, RegExp]
+    > = [
+      [
+        'a wrong type',
+        () => {
+          const record = sampleRecord({ SdkAppId: '1400000214' });
+          return { sessionId: record.SessionId, event: pushEvent(record) };
+        },
+        'SCHEMA_VIOLATION',
+        /\/SdkAppId must be integer/,
+      ],
+      [
+        'a wrong type deep inside SeatUser',
+        () => {
+          const record = sampleRecord({ SeatUser: { SkillGroupNameList: ['a', 7] } });
+          return { sessionId: record.SessionId, event: pushEvent(record) };
+        },
+        'SCHEMA_VIOLATION',
+        /\/SeatUser\/SkillGroupNameList\/1 must be string/,
+      ],
+      [
+        'a missing required key',
+        () => {
+          const { EndedTimestamp: _dropped, ...record } = sampleRecord();
+          return { sessionId: record.SessionId, event: pushEvent(record) };
+        },
+        'SCHEMA_VIOLATION',
+        /\/EndedTimestamp is required/,
+      ],
+      [
+        'a negative timestamp',
+        () => {
+          const record = sampleRecord({ StartTimestamp: -1 });
+          return { sessionId: record.SessionId, event: pushEvent(record) };
+        },
+        'SCHEMA_VIOLATION',
+        /\/StartTimestamp must be >= 0/,
+      ],
+      [
+        'an integer beyond 2^53 in an undocumented field',
+        () => {
+          const record = sampleRecord();
+          const body = JSON.stringify(record).replace(/}$/, ',"Big":123456789012345678901}');
+          return { sessionId: record.SessionId, event: httpApiEvent({ body }) };
+        },
+        'SCHEMA_VIOLATION',
+        /\/Big integer .* beyond 2\^53/,
+      ],
+      [
+        'a field named like the receiver’s own attributes',
+        () => {
+          const record = sampleRecord({ receipt: 'forged' });
+          return { sessionId: record.SessionId, event: pushEvent(record) };
+        },
+        'SCHEMA_VIOLATION',
+        /\/receipt property name is reserved/,
+      ],
+      [
+        'an unknown action',
+        () => {
+          const record = sampleRecord();
+          return { sessionId: record.SessionId, event: pushEvent(record, { query: { action: 'cdr', version: '1' } }) };
+        },
+        'UNKNOWN_PUSH_TYPE',
+        /action=cdr&version=1 is not accepted/,
+      ],
+      [
+        'an unknown version',
+        () => {
+          const record = sampleRecord();
+          return {
+            sessionId: record.SessionId,
+            event: pushEvent(record, { query: { action: 'videoCdr', version: '2' } }),
+          };
+        },
+        'UNKNOWN_PUSH_TYPE',
+        /version=2/,
+      ],
+      [
+        'no query string',
+        () => {
+          const record = sampleRecord();
+          return { sessionId: record.SessionId, event: pushEvent(record, { query: null }) };
+        },
+        'UNKNOWN_PUSH_TYPE',
+        /action and version missing/,
+      ],
+      [
+        'a GET',
+        () => {
+          const record = sampleRecord();
+          return { sessionId: record.SessionId, event: pushEvent(record, { method: 'GET' }) };
+        },
+        'METHOD_NOT_ALLOWED',
+        /method GET/,
+      ],
+      [
+        'a form content type',
+        () => {
+          const record = sampleRecord();
+          return {
+            sessionId: record.SessionId,
+            event: pushEvent(record, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+          };
+        },
+        'UNSUPPORTED_MEDIA_TYPE',
+        /expected application\/json;charset=utf8/,
+      ],
+      [
+        'a charset other than UTF-8',
+        () => {
+          const record = sampleRecord();
+          return {
+            sessionId: record.SessionId,
+            event: pushEvent(record, { headers: { 'content-type': 'application/json;charset=gbk' } }),
+          };
+        },
+        'UNSUPPORTED_MEDIA_TYPE',
+        /charset=gbk/,
+      ],
+      [
+        'a body over the cap',
+        () => {
+          const record = sampleRecord({ ClientData: 'x'.repeat(MAX_BODY_BYTES) });
+          return { sessionId: record.SessionId, event: pushEvent(record) };
+        },
+        'BODY_TOO_LARGE',
+        new RegExp(`limit is ${MAX_BODY_BYTES} bytes`),
+      ],
+      [
+        'a base64 body over the cap',
+        () => {
+          const record = sampleRecord({ ClientData: 'x'.repeat(MAX_BODY_BYTES) });
+          const body = Buffer.from(JSON.stringify(record)).toString('base64');
+          return { sessionId: record.SessionId, event: httpApiEvent({ body, isBase64Encoded: true }) };
+        },
+        'BODY_TOO_LARGE',
+        /limit/,
+      ],
+      [
+        'invalid UTF-8',
+        () => {
+          const record = sampleRecord();
+          const bytes = Buffer.concat([
+            Buffer.from(JSON.stringify(record).slice(0, -1)),
+            Buffer.from([0xc3, 0x28, 0x7d]),
+          ]);
+          return {
+            sessionId: record.SessionId,
+            event: httpApiEvent({ body: bytes.toString('base64'), isBase64Encoded: true }),
+          };
+        },
+        'MALFORMED_BODY',
+        /not valid UTF-8/,
+      ],
+    ];
+
+    it.each(cases)('%s', async (_title, make, name, errMsg) => {
+      const { sessionId, event } = make();
+
+      const reply = await handler(event);
+
+      expectRefusal(reply, name, errMsg);
+      expect(await rawItems(sessionId)).toEqual([]);
+    });
+  });
+
+  it('answers an event it cannot read at all with INTERNAL_ERROR rather than throwing', async () => {
+    const reply = await handler({} as never);
+
+    expectRefusal(reply, 'INTERNAL_ERROR');
+  });
+});

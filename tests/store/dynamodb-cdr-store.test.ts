@@ -1,0 +1,109 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createPushHandler } from '../../handler/push';
+import { countingStore, rawCurrentItem, rawItems } from '../support/dynamodb';
+import { pushEvent, sampleRecord } from '../support/events';
+
+/** A push handler on a store that counts the writes DynamoDB Local carried out. */
+function countedReceiver() {
+  const { store, counts } = countingStore();
+  const handler = createPushHandler(store);
+  const push = async (record: unknown, pushId?: string) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf8' };
+    if (pushId) headers['x-tccc-push-uuid'] = pushId;
+    const reply = await handler(pushEvent(record, { headers }));
+    return JSON.parse(reply.body) as { ErrCode: number; ErrMsg: string };
+  };
+  return { push, store, counts };
+}
+
+const currentRecordOf = async (sessionId: string) => {
+  const { recordKey: _key, receipt: _receipt, ...record } = unmarshall((await rawCurrentItem(sessionId)) ?? {});
+  return record;
+};
+
+describe('DynamoDbCdrStore: exactly once, versions kept', () => {
+  it('answers a retry with the same push id ErrCode 0 and writes nothing', async () => {
+    const { push, counts } = countedReceiver();
+    const record = sampleRecord();
+    expect(await push(record, 'uuid-1')).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
+    expect(counts.writes).toBe(1);
+    const before = await rawItems(record.SessionId);
+
+    expect(await push(record, 'uuid-1')).toEqual({ ErrCode: 0, ErrMsg: 'ok: already stored' });
+
+    expect(counts).toEqual({ writes: 1, attemptedWrites: 1 });
+    expect(await rawItems(record.SessionId)).toEqual(before);
+  });
+
+  it('stores concurrent identical pushes once, acknowledging all of them', async () => {
+    const { push, counts } = countedReceiver();
+    const record = sampleRecord();
+
+    const replies = await Promise.all(Array.from({ length: 8 }, () => push(record, 'same-push')));
+
+    expect(replies.map((reply) => reply.ErrCode)).toEqual(Array(8).fill(0));
+    expect(replies.filter((reply) => reply.ErrMsg === 'ok: stored')).toHaveLength(1);
+    expect(counts.writes).toBe(1);
+    expect(await rawItems(record.SessionId)).toHaveLength(2); // CURRENT + one VERSION
+  });
+
+  it('makes a later-ending version current and keeps the earlier one', async () => {
+    const { push, store } = countedReceiver();
+    const first = sampleRecord({ EndedTimestamp: 1_700_000_100, EndStatusString: 'seatForward' });
+    const updated = { ...first, EndedTimestamp: 1_700_000_200, EndStatusString: 'ok' };
+
+    await push(first, 'a');
+    await push(updated, 'b');
+
+    expect(await currentRecordOf(first.SessionId)).toEqual(updated);
+    expect((await store.listVersions(first.SessionId)).map((version) => version.record)).toEqual([first, updated]);
+  });
+
+  it('keeps an older version that arrives late without replacing the newer current one', async () => {
+    const { push, store, counts } = countedReceiver();
+    const newer = sampleRecord({ EndedTimestamp: 1_700_000_200 });
+    const older = { ...newer, EndedTimestamp: 1_700_000_100, EndStatusString: 'seatGiveUp' };
+
+    await push(newer, 'n');
+    const currentBefore = await rawCurrentItem(newer.SessionId);
+    expect(await push(older, 'o')).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
+
+    expect(await rawCurrentItem(newer.SessionId)).toEqual(currentBefore);
+    expect((await store.listVersions(newer.SessionId)).map((version) => version.record)).toEqual([older, newer]);
+    expect(counts.writes).toBe(2);
+  });
+
+  it('on equal EndedTimestamp makes the later receipt current', async () => {
+    const { push } = countedReceiver();
+    const first = sampleRecord({ UserRemark: 'first' });
+    const second = { ...first, UserRemark: 'second' };
+
+    await push(first);
+    await push(second);
+
+    expect(await currentRecordOf(first.SessionId)).toEqual(second);
+  });
+
+  it('treats the same record with its keys in another order as the same version', async () => {
+    const { push, counts } = countedReceiver();
+    const record = sampleRecord();
+    const reordered = Object.fromEntries(Object.entries(record).reverse());
+
+    await push(record, 'p1');
+    expect(await push(reordered, 'p2')).toEqual({ ErrCode: 0, ErrMsg: 'ok: already stored' });
+
+    expect(counts.writes).toBe(1);
+  });
+
+  it('ends concurrent different versions with the latest EndedTimestamp current and all versions kept', async () => {
+    const { push, store } = countedReceiver();
+    const base = sampleRecord();
+    const versions = Array.from({ length: 6 }, (_, index) => ({ ...base, EndedTimestamp: 1_700_000_000 + index }));
+
+    const replies = await Promise.all([...versions].reverse().map((version, index) => push(version, `v${index}`)));
+
+    expect(replies.every((reply) => reply.ErrCode === 0)).toBe(true);
+    expect(await currentRecordOf(base.SessionId)).toEqual(versions[5]);
+    expect((await store.listVersions(base.SessionId)).map((version) => version.record)).toEqual(versions);
+  });
+});

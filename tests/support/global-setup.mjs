@@ -1,0 +1,19 @@
+import { startDynamoDbLocal } from '../../scripts/dynamodb-local.mjs';
+import { ensureLocalTables } from '../../scripts/local-tables.mjs';
+
+/** One DynamoDB Local for the whole run; test files keep apart by using fresh SessionIds. */
+export default async function globalSetup() {
+  const db = await startDynamoDbLocal({ quiet: true });
+  globalThis.dynamoDbLocal = db;
+  const tables = await ensureLocalTables(db.endpoint, 'test');
+  // Test workers inherit this environment: the real handler finds DynamoDB Local through
+  // the SDK's standard endpoint variable, exactly as `npm start` does.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    CDR_TABLE_NAME: tables.CdrTable,
+    DYNAMODB_LOCAL_PID: String(db.pid),
+  });
+}
