@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -24,8 +25,20 @@ import { versionIdOf } from './version-id';
 /** How often `save` looks again when a concurrent push moved the current record under it. */
 const MAX_SAVE_ROUNDS = 5;
 
-function toItem(stored: StoredCdr, recordKey: string): Record<string, unknown> {
-  return { ...stored.record, [RECORD_KEY_ATTRIBUTE]: recordKey, [RECEIPT_ATTRIBUTE]: stored.receipt };
+/** The current record changed, or a concurrent transaction held it: look again. */
+const isRace = (code: string | undefined) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict';
+
+/** Just what `save` needs to know of the current record. */
+interface CurrentHead {
+  readonly versionId: string;
+  readonly endedTimestamp: number;
+}
+
+function headOf(item: Record<string, AttributeValue>): CurrentHead {
+  return {
+    versionId: item[RECEIPT_ATTRIBUTE]?.M?.versionId?.S ?? '',
+    endedTimestamp: Number(item.EndedTimestamp?.N ?? 0),
+  };
 }
 
 function fromItem(item: Record<string, unknown>): StoredCdr {
@@ -64,25 +77,33 @@ export class DynamoDbCdrStore implements CdrStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Optimistic: the first round assumes the session is new, so the common cases (a first
+   * push, a retry of one) cost one request. When the current record is not what was
+   * assumed, DynamoDB hands it back (ReturnValuesOnConditionCheckFailure) and the next
+   * round decides with it.
+   */
   async save(record: VideoCdrV1, receipt: Receipt): Promise<SaveOutcome> {
     const versionId = versionIdOf(record);
-    const stored: StoredCdr = { record, receipt: { ...receipt, versionId } };
+    const item = marshall(
+      { ...record, [RECEIPT_ATTRIBUTE]: { ...receipt, versionId } },
+      { removeUndefinedValues: true },
+    );
     const versionPut: PutItemCommandInput = {
       TableName: this.tableName,
-      Item: marshall(toItem(stored, versionRecordKey(record.EndedTimestamp, versionId)), {
-        removeUndefinedValues: true,
-      }),
+      Item: { ...item, [RECORD_KEY_ATTRIBUTE]: { S: versionRecordKey(record.EndedTimestamp, versionId) } },
       ConditionExpression: 'attribute_not_exists(#key)',
       ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
     };
+    let current: CurrentHead | undefined;
     for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
-      const current = await this.readCurrentHead(record.SessionId);
       if (current?.versionId === versionId) return 'duplicate';
       // On equal EndedTimestamp the push in hand is the later receipt, so it wins.
       if (current && current.endedTimestamp > record.EndedTimestamp) return this.putOlderVersion(versionPut);
       const currentPut: PutItemCommandInput = {
         TableName: this.tableName,
-        Item: marshall(toItem(stored, CURRENT_RECORD_KEY), { removeUndefinedValues: true }),
+        Item: { ...item, [RECORD_KEY_ATTRIBUTE]: { S: CURRENT_RECORD_KEY } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ...(current
           ? {
               ConditionExpression: '#receipt.versionId = :seen',
@@ -101,12 +122,15 @@ export class DynamoDbCdrStore implements CdrStore {
         return 'stored';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw unavailable('TransactWriteItems', error);
-        const [versionCode, currentCode] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (versionCode === 'ConditionalCheckFailed') return 'duplicate';
-        const raced =
-          currentCode === 'ConditionalCheckFailed' || [versionCode, currentCode].includes('TransactionConflict');
-        if (!raced) throw unavailable('TransactWriteItems', error);
-        // The current record moved on, or a concurrent push holds it: read it again.
+        const [versionReason, currentReason] = error.CancellationReasons ?? [];
+        if (versionReason?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        if (currentReason?.Code === 'ConditionalCheckFailed' && currentReason.Item) {
+          current = headOf(currentReason.Item);
+        } else if ([versionReason?.Code, currentReason?.Code].some(isRace)) {
+          current = await this.readCurrentHead(record.SessionId);
+        } else {
+          throw unavailable('TransactWriteItems', error);
+        }
       }
     }
     throw new StorageUnavailable(`the current record of session ${record.SessionId} kept changing; gave up`);
@@ -159,8 +183,7 @@ export class DynamoDbCdrStore implements CdrStore {
     }
   }
 
-  /** Just what `save` needs to know of the current record. */
-  private async readCurrentHead(sessionId: string): Promise<{ versionId: string; endedTimestamp: number } | undefined> {
+  private async readCurrentHead(sessionId: string): Promise<CurrentHead | undefined> {
     const output = await orUnavailable(
       'GetItem',
       this.client.send(
@@ -173,9 +196,7 @@ export class DynamoDbCdrStore implements CdrStore {
         }),
       ),
     );
-    if (!output.Item) return undefined;
-    const head = unmarshall(output.Item) as { EndedTimestamp: number; receipt: { versionId: string } };
-    return { versionId: head.receipt.versionId, endedTimestamp: head.EndedTimestamp };
+    return output.Item && headOf(output.Item);
   }
 
   private key(sessionId: string, recordKey: string) {

@@ -11,7 +11,7 @@ describe('ErrCodes', () => {
 
   it('are documented in the README table exactly as the code answers them', () => {
     const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d+) \| (\d+) \| `(\w+)` \| (yes|no) \|/gm)].map(
+    const rows = [...readme.matchAll(/^\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*`(\w+)`\s*\|\s*(yes|no)\s*\|/gm)].map(
       ([, errCode, status, name, retryable]) => ({ name, errCode: Number(errCode), status: Number(status), retryable }),
     );
 

@@ -39,16 +39,17 @@ const WRITE_COMMANDS = new Set([
   'TransactWriteItemsCommand',
 ]);
 
-/** A store on its own client that counts the write commands DynamoDB carried out. */
+/**
+ * A store on its own client that counts the write requests DynamoDB carried out. A write
+ * refused by its condition (a cancelled transaction) changes nothing and is not counted.
+ */
 export function countingStore() {
   const client = createDynamoDbClient();
-  const counts = { writes: 0, attemptedWrites: 0 };
+  const counts = { writes: 0 };
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const isWrite = WRITE_COMMANDS.has(context.commandName ?? '');
-      if (isWrite) counts.attemptedWrites++;
       const result = await next(args);
-      if (isWrite) counts.writes++;
+      if (WRITE_COMMANDS.has(context.commandName ?? '')) counts.writes++;
       return result;
     },
     { step: 'initialize', name: 'countWrites' },
