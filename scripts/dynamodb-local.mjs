@@ -216,10 +216,14 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
 
   let exitCode;
   const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve((exitCode = code ?? signal)));
+    const settle = (code) => {
+      exitCode = code;
+      resolve(code);
+    };
+    child.on('exit', (code, signal) => settle(code ?? signal));
     child.on('error', (error) => {
       output += `\n${error.message}`;
-      resolve((exitCode = error.code));
+      settle(error.code);
     });
   });
   // The emulator must not outlive us; 'exit' handlers must be synchronous, hence SIGKILL
@@ -282,9 +286,9 @@ async function main(argv) {
     const db = await startDynamoDbLocal({ port, dbPath: option('--db-path') });
     console.log(db.endpoint);
     // `once`: a second Ctrl-C kills us at once, and the 'exit' hook SIGKILLs java.
-    const signalled = new Promise((resolve) =>
-      ['SIGINT', 'SIGTERM', 'SIGHUP'].forEach((name) => process.once(name, resolve)),
-    );
+    const signalled = new Promise((resolve) => {
+      for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(name, resolve);
+    });
     const died = db.exited.then((code) => ({ code }));
     const first = await Promise.race([signalled, died]);
     if (first.code !== undefined) {

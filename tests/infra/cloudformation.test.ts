@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.join(__dirname, '..', '..');
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'sls-package-'));
+type Template = {
+  Resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+};
+let template: Template;
+
+const resourcesOfType = (type: string) =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+/** The IAM actions each DynamoDB command the store sends is authorized by (transactions: per item). */
+const ACTIONS_BY_COMMAND: Record<string, string[]> = {
+  GetItemCommand: ['dynamodb:GetItem'],
+  PutItemCommand: ['dynamodb:PutItem'],
+  QueryCommand: ['dynamodb:Query'],
+  TransactWriteItemsCommand: ['dynamodb:PutItem'],
+};
+
+beforeAll(() => {
+  // Offline, with no AWS credentials at all: as CI and a new user run it.
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_DYNAMODB'])
+    delete env[name];
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', outDir],
+    {
+      cwd: root,
+      env,
+      stdio: 'pipe',
+    },
+  );
+  template = JSON.parse(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 120_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('the CloudFormation that `serverless package` generates', () => {
+  it('keeps the records in a table keyed by SessionId that outlives the stack', () => {
+    const [[logicalId, table]] = resourcesOfType('AWS::DynamoDB::Table') as [[string, Template['Resources'][string]]];
+
+    expect(logicalId).toBe('CdrTable');
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: 'SessionId', KeyType: 'HASH' },
+      { AttributeName: 'recordKey', KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.TableName).toBe('tccc-cdr-receiver-ci-cdrs');
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('runs both functions on nodejs22.x, arm64, pointed at that table', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function');
+
+    expect(functions.map(([id]) => id).sort()).toEqual(['PushLambdaFunction', 'ReadLambdaFunction']);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Environment.Variables.CDR_TABLE_NAME).toBe('tccc-cdr-receiver-ci-cdrs');
+    }
+  });
+
+  it('lets the functions use only the DynamoDB actions the store sends, on that table alone', () => {
+    const storeSource = readFileSync(path.join(root, 'handler/store/dynamodb-cdr-store.ts'), 'utf8');
+    const commands = [...new Set([...storeSource.matchAll(/new (\w+Command)\(/g)].map(([, name]) => name as string))];
+    const needed = [
+      ...new Set(commands.flatMap((command) => ACTIONS_BY_COMMAND[command] ?? [`unmapped ${command}`])),
+    ].sort();
+
+    const [[, role]] = resourcesOfType('AWS::IAM::Role') as [[string, Template['Resources'][string]]];
+    const statements = role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+    const dynamoStatements = statements.filter((statement: any) =>
+      [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')),
+    );
+
+    expect(dynamoStatements).toEqual([
+      { Effect: 'Allow', Action: needed, Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] } },
+    ]);
+    for (const statement of statements) expect([statement.Action].flat()).not.toContain('dynamodb:*');
+  });
+
+  it('routes every method of / to the push function and GET /cdrs/{SessionId} to the read function', () => {
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route')
+      .map(([, route]) => route.Properties.RouteKey)
+      .sort();
+
+    expect(routes).toEqual(['ANY /', 'GET /cdrs/{SessionId}', 'GET /cdrs/{SessionId}/versions']);
+  });
+});
