@@ -8,4 +8,5 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/support/global-teardown.mjs',
   testTimeout: 30_000,
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };
