@@ -1,0 +1,83 @@
+// One warm-benchmark process (spawned by bench/run.mjs): loads one bundled handler, pushes
+// BENCH_WARMUP + BENCH_WARM_PUSHES HTTP API v2 events through it one after another, times each
+// `await handler(event)` and sends the samples back over IPC. Every reply must be 200/ErrCode 0.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [bundlePath] = process.argv.slice(2);
+const pushes = Number(process.env.BENCH_WARM_PUSHES);
+const warmup = Number(process.env.BENCH_WARMUP);
+if (!bundlePath || !(pushes > 0) || !(warmup >= 0)) throw new Error('usage: warm-child.mjs <bundle> (env set by run.mjs)');
+
+const record = JSON.parse(readFileSync(path.join(root, 'events', 'video-cdr.sample.json'), 'utf8'));
+const { handler } = createRequire(import.meta.url)(bundlePath);
+if (typeof handler !== 'function') throw new Error(`${bundlePath} exports no handler`);
+
+/** What API Gateway (HTTP API, payload 2.0) hands the function for one TCCC push. */
+function pushEvent(n) {
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: 'ANY /',
+    rawPath: '/',
+    rawQueryString: 'action=videoCdr&version=1',
+    headers: {
+      'content-type': 'application/json;charset=utf8',
+      'x-tccc-push-uuid': randomUUID(),
+      host: 'bench.execute-api.ap-southeast-1.amazonaws.com',
+      'user-agent': 'TCCC-Push',
+      'x-forwarded-for': '127.0.0.1',
+    },
+    queryStringParameters: { action: 'videoCdr', version: '1' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'bench',
+      domainName: 'bench.execute-api.ap-southeast-1.amazonaws.com',
+      domainPrefix: 'bench',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'TCCC-Push' },
+      requestId: `bench-${process.pid}-${n}`,
+      routeKey: 'ANY /',
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    body: JSON.stringify({ ...record, SessionId: randomUUID() }),
+    isBase64Encoded: false,
+  };
+}
+
+function check(reply, n) {
+  let envelope;
+  try {
+    envelope = JSON.parse(reply?.body);
+  } catch {
+    envelope = undefined;
+  }
+  if (reply?.statusCode !== 200 || envelope?.ErrCode !== 0) {
+    throw new Error(`push ${n}: expected 200 / ErrCode 0, got ${reply?.statusCode} ${reply?.body}`);
+  }
+}
+
+for (let n = 0; n < warmup; n++) check(await handler(pushEvent(n)), n);
+
+const samples = new Float64Array(pushes);
+const cpuBefore = process.cpuUsage();
+const started = process.hrtime.bigint();
+for (let i = 0; i < pushes; i++) {
+  const event = pushEvent(warmup + i);
+  const t0 = process.hrtime.bigint();
+  const reply = await handler(event);
+  samples[i] = Number(process.hrtime.bigint() - t0) / 1e3;
+  check(reply, warmup + i);
+}
+const elapsedUs = Number(process.hrtime.bigint() - started) / 1e3;
+const cpu = process.cpuUsage(cpuBefore);
+
+process.send(
+  { samplesUs: Array.from(samples), elapsedUs, cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss },
+  () => process.disconnect(),
+);
