@@ -1,21 +1,62 @@
 // One warm-benchmark process (spawned by bench/run.mjs): loads one bundled handler, pushes
 // BENCH_WARMUP + BENCH_WARM_PUSHES HTTP API v2 events through it one after another, times each
 // `await handler(event)` and sends the samples back over IPC. Every reply must be 200/ErrCode 0.
+// With `transport` instead of a bundle, the "handler" only POSTs the body to the stub DynamoDB
+// over a keep-alive agent: the cost of the HTTP round trip alone, which both handlers pay.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [bundlePath] = process.argv.slice(2);
 const pushes = Number(process.env.BENCH_WARM_PUSHES);
 const warmup = Number(process.env.BENCH_WARMUP);
-if (!bundlePath || !(pushes > 0) || !(warmup >= 0)) throw new Error('usage: warm-child.mjs <bundle> (env set by run.mjs)');
+/** The Authorization header TCCC would send (run.mjs makes it for the auth mode under test). */
+const authorization = process.env.BENCH_AUTHORIZATION;
+if (!bundlePath || !(pushes > 0) || !(warmup >= 0))
+  throw new Error('usage: warm-child.mjs <bundle> (env set by run.mjs)');
 
 const record = JSON.parse(readFileSync(path.join(root, 'events', 'video-cdr.sample.json'), 'utf8'));
-const { handler } = createRequire(import.meta.url)(bundlePath);
-if (typeof handler !== 'function') throw new Error(`${bundlePath} exports no handler`);
+
+/** The HTTP round trip alone: what any handler pays to reach the stub DynamoDB. */
+function transportOnly() {
+  const endpoint = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '');
+  const agent = new http.Agent({ keepAlive: true });
+  return (event) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          host: endpoint.hostname,
+          port: endpoint.port,
+          method: 'POST',
+          path: '/',
+          agent,
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'DynamoDB_20120810.PutItem',
+            'content-length': Buffer.byteLength(event.body),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ statusCode: 200, body: '{"ErrCode":0,"ErrMsg":"ok"}' }));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(event.body);
+    });
+}
+
+async function loadHandler() {
+  if (bundlePath === 'transport') return transportOnly();
+  const module = await import(pathToFileURL(bundlePath).href);
+  const handler = module.handler ?? module.default?.handler;
+  if (typeof handler !== 'function') throw new Error(`${bundlePath} exports no handler`);
+  return handler;
+}
 
 /** What API Gateway (HTTP API, payload 2.0) hands the function for one TCCC push. */
 function pushEvent(n) {
@@ -31,6 +72,7 @@ function pushEvent(n) {
       host: 'bench.execute-api.ap-southeast-1.amazonaws.com',
       'user-agent': 'TCCC-Push',
       'x-forwarded-for': '127.0.0.1',
+      ...(authorization && { authorization }),
     },
     queryStringParameters: { action: 'videoCdr', version: '1' },
     requestContext: {
@@ -62,7 +104,20 @@ function check(reply, n) {
   }
 }
 
-for (let n = 0; n < warmup; n++) check(await handler(pushEvent(n)), n);
+const loadStarted = performance.now();
+const handler = await loadHandler();
+const loadMs = performance.now() - loadStarted;
+
+// The first push after loading: what a cold start adds to the first request (lazy chunks, first
+// connection, credential and secret lookups). Then the rest of the warm-up, untimed.
+let firstPushUs = 0;
+for (let n = 0; n < Math.max(1, warmup); n++) {
+  const event = pushEvent(n);
+  const t0 = process.hrtime.bigint();
+  const reply = await handler(event);
+  if (n === 0) firstPushUs = Number(process.hrtime.bigint() - t0) / 1e3;
+  check(reply, n);
+}
 
 const samples = new Float64Array(pushes);
 const cpuBefore = process.cpuUsage();
@@ -78,6 +133,13 @@ const elapsedUs = Number(process.hrtime.bigint() - started) / 1e3;
 const cpu = process.cpuUsage(cpuBefore);
 
 process.send(
-  { samplesUs: Array.from(samples), elapsedUs, cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss },
+  {
+    samplesUs: Array.from(samples),
+    elapsedUs,
+    cpuUs: cpu.user + cpu.system,
+    loadMs,
+    firstPushUs,
+    rssBytes: process.memoryUsage().rss,
+  },
   () => process.disconnect(),
 );

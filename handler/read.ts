@@ -1,22 +1,37 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
+import { type AuthConfig, loadAuthConfig } from './auth/auth-config';
+import { authenticate } from './auth/authenticate';
 import { type ApiGatewayEvent, toHttpRequest } from './edge/http-request';
-import { log } from './edge/log';
 import { envelopeReply, jsonReply, PushRefusal } from './edge/reply';
-import { replyForError } from './edge/reply-for-error';
+import { classifyError } from './edge/reply-for-error';
+import { logger } from './observability';
 import type { CdrStore } from './store/cdr-store';
-import { defaultStore } from './store/default-store';
+import { defaultStores } from './store/default-stores';
+
+export interface ReadDependencies {
+  readonly store: CdrStore;
+  readonly loadAuth?: () => Promise<AuthConfig>;
+}
+
+/** Deployed, the route has IAM authorization: API Gateway has already checked the caller. */
+function authorizedByIam(event: ApiGatewayEvent): boolean {
+  return Boolean((event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam);
+}
 
 /**
  * Reading back: `GET /cdrs/{SessionId}` answers `{record, receipt}` of the current
  * version; `GET /cdrs/{SessionId}/versions` answers `{versions: [...]}`, every distinct version.
+ * Locally it wants the same credentials as pushes.
  */
-export function createReadHandler(store: CdrStore) {
+export function createReadHandler({ store, loadAuth = loadAuthConfig }: ReadDependencies) {
   return async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
       const request = toHttpRequest(event);
+      logger.appendKeys({ requestId: request.requestId });
       if (request.method !== 'GET') {
         throw new PushRefusal('METHOD_NOT_ALLOWED', `method ${request.method} is not allowed; use GET`);
       }
+      if (!authorizedByIam(event)) await authenticate(request.headers, await loadAuth());
       const sessionId = request.pathParameters.SessionId ?? '';
       if (request.path.endsWith('/versions')) {
         const versions = await store.listVersions(sessionId);
@@ -27,11 +42,14 @@ export function createReadHandler(store: CdrStore) {
       if (!current) return envelopeReply('NOT_FOUND', `no record for SessionId ${sessionId}`);
       return jsonReply(200, current);
     } catch (error) {
-      const reply = replyForError(error);
-      log('error', 'read failed', { statusCode: reply.statusCode, reply: reply.body });
+      const { code, errMsg } = classifyError(error);
+      const reply = envelopeReply(code, errMsg);
+      logger.warn('read refused', { statusCode: reply.statusCode, errCode: code, errMsg });
       return reply;
+    } finally {
+      logger.resetKeys();
     }
   };
 }
 
-export const handler = createReadHandler(defaultStore());
+export const handler = createReadHandler(defaultStores());

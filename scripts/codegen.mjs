@@ -14,13 +14,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'handler', 'decode', 'generated');
 
 /** Annotation keywords of ours that ajv must accept but not enforce. */
-const ANNOTATION_KEYWORDS = ['x-known-values'];
+const ANNOTATION_KEYWORDS = ['x-known-values', 'x-personal-data'];
 
 const schemas = [{ file: 'video-cdr.v1.schema.json', module: 'video-cdr-v1' }];
 
 /**
  * The documented shape, for spotting what TCCC added after the schema was written:
- * the known property names of each object, and the x-known-values of each string.
+ * the known property names of each object, the x-known-values of each string, and
+ * which fields hold personal data (x-personal-data), to keep them out of the logs.
  */
 function describeShape(schema) {
   const shape = (node) => {
@@ -29,6 +30,7 @@ function describeShape(schema) {
       out.properties = Object.fromEntries(Object.entries(node.properties).map(([name, sub]) => [name, shape(sub)]));
     }
     if (node['x-known-values']) out.knownValues = Object.keys(node['x-known-values']);
+    if (node['x-personal-data']) out.personal = true;
     if (node.items) out.items = shape(node.items);
     return out;
   };

@@ -2,12 +2,35 @@ import { childPointer } from './json-pointer';
 /**
  * The documented shape of a record, generated from its JSON Schema (see
  * scripts/codegen.mjs): which properties each object has, which values a string is
- * known to take. Used to make what TCCC adds after the schema visible, never to refuse it.
+ * known to take, which fields are personal data. Used to make what TCCC adds after the
+ * schema visible (never to refuse it), and to keep personal data out of the logs.
  */
 export interface KnownShape {
   properties?: Record<string, KnownShape>;
   items?: KnownShape;
   knownValues?: readonly string[];
+  /** Personal data (x-personal-data): never written to a log. */
+  personal?: boolean;
+}
+
+export const REDACTED = '[redacted]';
+
+/**
+ * A copy of `value` fit for a log line: every field the schema marks as personal data
+ * replaced, and so is every field it does not know (TCCC's next field may be a phone number).
+ */
+export function redactPersonalData(value: unknown, shape: KnownShape): unknown {
+  if (shape.personal) return REDACTED;
+  if (Array.isArray(value))
+    return shape.items ? value.map((item) => redactPersonalData(item, shape.items as KnownShape)) : value;
+  if (typeof value !== 'object' || value === null || !shape.properties) return value;
+  const properties = shape.properties;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => {
+      const childShape = Object.hasOwn(properties, key) ? properties[key] : undefined;
+      return [key, childShape ? redactPersonalData(child, childShape) : REDACTED];
+    }),
+  );
 }
 
 export interface Novelties {

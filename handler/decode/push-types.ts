@@ -15,6 +15,8 @@ export interface DecodedPush {
   readonly record: VideoCdrV1;
   /** What the record carries beyond the schema: stored, and flagged on the receipt. */
   readonly novelties: Novelties;
+  /** The record's documented shape, e.g. for redacting it. */
+  readonly shape: KnownShape;
 }
 
 interface PushType {
@@ -80,5 +82,6 @@ export function decodePush(request: HttpRequest): DecodedPush {
     version: request.query.version as string,
     record: json,
     novelties: findNovelties(json, pushType.shape),
+    shape: pushType.shape,
   };
 }

@@ -44,6 +44,12 @@ export const ERR_CODES = {
     retryable: false,
     meaning: `The body exceeds the cap (${MAX_BODY_BYTES / 1024} KiB), refused before parsing.`,
   },
+  UNAUTHORIZED: {
+    errCode: 1008,
+    status: 401,
+    retryable: false,
+    meaning: 'Credentials missing or wrong: HTTP Basic or an OAuth2 bearer token, as the deployment is configured.',
+  },
   NOT_FOUND: { errCode: 1007, status: 404, retryable: false, meaning: 'No record is stored under that SessionId.' },
   STORAGE_UNAVAILABLE: {
     errCode: 2001,

@@ -9,6 +9,22 @@ type Template = {
   Resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 };
 let template: Template;
+const SECRET = 'do-not-leak-7f3a9c';
+
+function slsPackage(env: NodeJS.ProcessEnv, dir = outDir): string {
+  const serverless = path.join(root, 'node_modules/serverless/bin/serverless.js');
+  try {
+    return execFileSync(process.execPath, [serverless, 'package', '--stage', 'ci', '--package', dir], {
+      cwd: root,
+      env,
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`serverless package failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
 
 const resourcesOfType = (type: string) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -23,7 +39,14 @@ const ACTIONS_BY_COMMAND: Record<string, string[]> = {
 
 beforeAll(() => {
   // Offline, with no AWS credentials at all: as CI and a new user run it.
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SLS_TELEMETRY_DISABLED: '1',
+    TCCC_AUTH: 'basic',
+    // Were a secret to leak from the environment into the template or the bundle, this one would.
+    TCCC_BASIC_PASSWORD: SECRET,
+    TCCC_OAUTH_CLIENT_SECRET: SECRET,
+  };
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_DYNAMODB'])
     delete env[name];
   execFileSync(
@@ -42,9 +65,9 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('the CloudFormation that `serverless package` generates', () => {
   it('keeps the records in a table keyed by SessionId that outlives the stack', () => {
-    const [[logicalId, table]] = resourcesOfType('AWS::DynamoDB::Table') as [[string, Template['Resources'][string]]];
+    const table = template.Resources.CdrTable as Template['Resources'][string];
 
-    expect(logicalId).toBe('CdrTable');
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
     expect(table.Properties.KeySchema).toEqual([
       { AttributeName: 'SessionId', KeyType: 'HASH' },
       { AttributeName: 'recordKey', KeyType: 'RANGE' },
@@ -61,7 +84,11 @@ describe('the CloudFormation that `serverless package` generates', () => {
   it('runs both functions on nodejs22.x, arm64, pointed at that table', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
 
-    expect(functions.map(([id]) => id).sort()).toEqual(['PushLambdaFunction', 'ReadLambdaFunction']);
+    expect(functions.map(([id]) => id).sort()).toEqual([
+      'PushLambdaFunction',
+      'ReadLambdaFunction',
+      'TokenLambdaFunction',
+    ]);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -84,6 +111,8 @@ describe('the CloudFormation that `serverless package` generates', () => {
 
     expect(dynamoStatements).toEqual([
       { Effect: 'Allow', Action: needed, Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] } },
+      // Listing and replaying the quarantine is the operator's job, with the operator's credentials.
+      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: { 'Fn::GetAtt': ['QuarantineTable', 'Arn'] } },
     ]);
     for (const statement of statements) expect([statement.Action].flat()).not.toContain('dynamodb:*');
   });
@@ -93,6 +122,50 @@ describe('the CloudFormation that `serverless package` generates', () => {
       .map(([, route]) => route.Properties.RouteKey)
       .sort();
 
-    expect(routes).toEqual(['ANY /', 'GET /cdrs/{SessionId}', 'GET /cdrs/{SessionId}/versions']);
+    expect(routes).toEqual(['ANY /', 'GET /cdrs/{SessionId}', 'GET /cdrs/{SessionId}/versions', 'POST /oauth/token']);
   });
+
+  it('never leaves the read routes open: IAM authorization', () => {
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+
+    for (const route of routes.filter((properties) => properties.RouteKey.startsWith('GET /cdrs'))) {
+      expect(route.AuthorizationType).toBe('AWS_IAM');
+    }
+    expect(routes.find((properties) => properties.RouteKey === 'ANY /')?.AuthorizationType).toBeUndefined();
+  });
+
+  it('keeps secrets out of the template and the bundles, reading them from SSM under the stage path', () => {
+    expect(readFileSync(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).not.toContain(SECRET);
+    const bundles = execFileSync('unzip', ['-p', path.join(outDir, 'push.zip')], { maxBuffer: 64 * 1024 * 1024 });
+    expect(bundles.includes(SECRET)).toBe(false);
+    const env = template.Resources.PushLambdaFunction?.Properties.Environment.Variables;
+    expect(env).toMatchObject({ TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: '/tccc-cdr-receiver/ci/' });
+    expect(Object.keys(env)).not.toEqual(expect.arrayContaining(['TCCC_BASIC_PASSWORD']));
+    const [, role] = resourcesOfType('AWS::IAM::Role')[0] as [string, Template['Resources'][string]];
+    const statements = role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: {
+        'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tccc-cdr-receiver/ci/*',
+      },
+    });
+  });
+
+  it('alarms on storage failures, 5xx and quarantine growth; keeps logs 90 days', () => {
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
+    expect(alarms.sort()).toEqual(['5xx', 'PushQuarantined', 'StorageFailure']);
+    for (const [, group] of resourcesOfType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('refuses to package a stage without authentication unless explicitly allowed', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', TCCC_AUTH: 'none' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sls-none-'));
+    try {
+      expect(() => slsPackage(env, dir)).toThrow(/TCCC_AUTH is none/);
+      expect(() => slsPackage({ ...env, TCCC_ALLOW_UNAUTHENTICATED: 'true' }, dir)).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

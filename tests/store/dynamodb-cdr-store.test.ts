@@ -1,12 +1,12 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createPushHandler } from '../../handler/push';
-import { countingStore, rawCurrentItem, rawItems } from '../support/dynamodb';
+import { countingStore, quarantineStore, rawCurrentItem, rawItems } from '../support/dynamodb';
 import { pushEvent, sampleRecord } from '../support/events';
 
 /** A push handler on a store that counts the writes DynamoDB Local carried out. */
 function countedReceiver() {
   const { store, counts } = countingStore();
-  const handler = createPushHandler(store);
+  const handler = createPushHandler({ store, quarantine: quarantineStore() });
   const push = async (record: unknown, pushId?: string) => {
     const headers: Record<string, string> = { 'content-type': 'application/json;charset=utf8' };
     if (pushId) headers['x-tccc-push-uuid'] = pushId;

@@ -1,6 +1,7 @@
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbCdrStore } from '../../handler/store/dynamodb-cdr-store';
 import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
+import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
 
 /** Set by tests/support/global-setup.mjs. */
 export const tableName = (): string => process.env.CDR_TABLE_NAME as string;
@@ -55,4 +56,10 @@ export function countingStore() {
     { step: 'initialize', name: 'countWrites' },
   );
   return { store: new DynamoDbCdrStore(client, tableName()), counts };
+}
+
+export const quarantineTableName = (): string => process.env.QUARANTINE_TABLE_NAME as string;
+
+export function quarantineStore() {
+  return new DynamoDbQuarantineStore(createDynamoDbClient(), quarantineTableName());
 }

@@ -14,6 +14,10 @@ export default async function globalSetup() {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     CDR_TABLE_NAME: tables.CdrTable,
+    QUARANTINE_TABLE_NAME: tables.QuarantineTable,
+    TCCC_AUTH: 'none',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     DYNAMODB_LOCAL_PID: String(db.pid),
   });
 }

@@ -1,0 +1,86 @@
+import { createHash, hkdfSync } from 'node:crypto';
+
+/** The three modes TCCC's console offers for its data push. */
+export type AuthMode = 'none' | 'basic' | 'oauth2';
+
+export type AuthConfig =
+  | { readonly mode: 'none' }
+  | { readonly mode: 'basic'; readonly username: string; readonly password: string }
+  | {
+      readonly mode: 'oauth2';
+      readonly clientId: string;
+      readonly clientSecret: string;
+      /** HS256 key for the access tokens this receiver issues. */
+      readonly signingKey: Uint8Array;
+      readonly tokenTtlSeconds: number;
+    };
+
+export class AuthMisconfigured extends Error {
+  override readonly name = 'AuthMisconfigured';
+}
+
+const DEFAULT_TOKEN_TTL_SECONDS = 900;
+
+/** Deployed (not serverless-offline, not `invoke local`): then `none` needs an explicit opt-in. */
+function isDeployed(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE && !env.IS_LOCAL;
+}
+
+/**
+ * Each secret by name: from SSM Parameter Store (SecureString, under TCCC_SECRETS_PATH)
+ * when deployed, from the environment (TCCC_BASIC_PASSWORD, ...) locally.
+ */
+async function secret(env: NodeJS.ProcessEnv, name: string, required = true): Promise<string | undefined> {
+  const path = env.TCCC_SECRETS_PATH;
+  const envName = `TCCC_${name.toUpperCase().replace(/-/g, '_')}`;
+  let value: string | undefined;
+  if (path) {
+    const { readSsmSecret } = await import('./ssm-secrets');
+    value = await readSsmSecret(`${path.replace(/\/?$/, '/')}${name}`).catch((error: unknown) => {
+      throw new AuthMisconfigured(`secret ${name} cannot be read from SSM: ${(error as Error).name}`);
+    });
+  } else {
+    value = env[envName];
+  }
+  if (required && !value) {
+    throw new AuthMisconfigured(`secret ${name} is not set (${path ? `SSM ${path}${name}` : envName})`);
+  }
+  return value || undefined;
+}
+
+/** Without a configured key, one derived from the client secret: rotating the secret then also revokes its tokens. */
+function signingKeyFrom(configured: string | undefined, clientSecret: string): Uint8Array {
+  if (configured) return new Uint8Array(createHash('sha256').update(configured).digest());
+  return new Uint8Array(hkdfSync('sha256', clientSecret, 'tccc-cdr-receiver', 'oauth2 access token signing', 32));
+}
+
+/** The configuration in force, from TCCC_AUTH and the secrets; throws AuthMisconfigured. */
+export async function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): Promise<AuthConfig> {
+  const mode = (env.TCCC_AUTH ?? 'none') as AuthMode;
+  switch (mode) {
+    case 'none':
+      if (isDeployed(env) && env.TCCC_ALLOW_UNAUTHENTICATED !== 'true') {
+        throw new AuthMisconfigured('TCCC_AUTH=none on a deployed stage needs TCCC_ALLOW_UNAUTHENTICATED=true');
+      }
+      return { mode };
+    case 'basic':
+      return {
+        mode,
+        username: (await secret(env, 'basic-username')) as string,
+        password: (await secret(env, 'basic-password')) as string,
+      };
+    case 'oauth2': {
+      const clientSecret = (await secret(env, 'oauth-client-secret')) as string;
+      const ttl = Number(env.TCCC_OAUTH_TOKEN_TTL_SECONDS ?? DEFAULT_TOKEN_TTL_SECONDS);
+      return {
+        mode,
+        clientId: (await secret(env, 'oauth-client-id')) as string,
+        clientSecret,
+        signingKey: signingKeyFrom(await secret(env, 'oauth-signing-key', false), clientSecret),
+        tokenTtlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TOKEN_TTL_SECONDS,
+      };
+    }
+    default:
+      throw new AuthMisconfigured(`TCCC_AUTH=${String(mode).slice(0, 20)} is not one of none, basic, oauth2`);
+  }
+}

@@ -1,0 +1,26 @@
+import { PushRefusal } from '../edge/reply';
+import { isValidAccessToken } from './access-tokens';
+import type { AuthConfig } from './auth-config';
+import { parseBasic, parseBearer, secretsEqual } from './credentials';
+
+/** Lets the request through, or refuses it (401) without saying which part was wrong. */
+export async function authenticate(headers: Readonly<Record<string, string>>, config: AuthConfig): Promise<void> {
+  const authorization = headers.authorization;
+  switch (config.mode) {
+    case 'none':
+      return;
+    case 'basic': {
+      const given = parseBasic(authorization);
+      // Both compared, always: the time taken does not tell which one was wrong.
+      const userOk = secretsEqual(given?.username ?? '', config.username);
+      const passwordOk = secretsEqual(given?.password ?? '', config.password);
+      if (given && userOk && passwordOk) return;
+      throw new PushRefusal('UNAUTHORIZED', given ? 'wrong credentials' : 'HTTP Basic credentials required');
+    }
+    case 'oauth2': {
+      const token = parseBearer(authorization);
+      if (token && (await isValidAccessToken(token, config))) return;
+      throw new PushRefusal('UNAUTHORIZED', token ? 'access token invalid or expired' : 'Bearer access token required');
+    }
+  }
+}

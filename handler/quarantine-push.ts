@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpRequest } from './edge/http-request';
+import { MAX_BODY_BYTES } from './limits';
+import type { QuarantinedPush } from './store/quarantine';
+
+export const QUARANTINE_TTL_SECONDS = 30 * 24 * 3600;
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+
+/** The entry that keeps a refused push: its bytes as received, its headers without credentials. */
+export function quarantineEntry(
+  request: HttpRequest,
+  refusal: { errCode: number; errMsg: string },
+  receivedAt: Date,
+): QuarantinedPush {
+  // A body over the cap is kept truncated: enough to see what it was, never past DynamoDB's
+  // item limit; and only its head is decoded, however large it is.
+  const { body, isBase64Encoded } = request;
+  const bodySize = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+  const head = isBase64Encoded ? body.slice(0, Math.ceil(MAX_BODY_BYTES / 3) * 4 + 4) : body.slice(0, MAX_BODY_BYTES);
+  const bytes = Buffer.from(head, isBase64Encoded ? 'base64' : 'utf8').subarray(0, MAX_BODY_BYTES);
+  return {
+    id: randomUUID(),
+    receivedAt: receivedAt.toISOString(),
+    expiresAt: Math.floor(receivedAt.getTime() / 1000) + QUARANTINE_TTL_SECONDS,
+    errCode: refusal.errCode,
+    errMsg: refusal.errMsg,
+    requestId: request.requestId,
+    method: request.method,
+    query: request.query,
+    headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name))),
+    body: new Uint8Array(bytes),
+    bodySize,
+    bodyTruncated: bodySize > bytes.length,
+  };
+}

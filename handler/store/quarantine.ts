@@ -1,0 +1,24 @@
+/** A push that was refused but kept, to be inspected and replayed after a fix. */
+export interface QuarantinedPush {
+  readonly id: string;
+  readonly receivedAt: string;
+  /** UNIX seconds; DynamoDB's TTL deletes the entry after it. */
+  readonly expiresAt: number;
+  readonly errCode: number;
+  readonly errMsg: string;
+  readonly requestId: string;
+  readonly method: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** As received, credentials removed. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body's bytes as received (base64 already decoded), at most QUARANTINE_MAX_BODY_BYTES. */
+  readonly body: Uint8Array;
+  readonly bodySize: number;
+  readonly bodyTruncated: boolean;
+}
+
+export interface QuarantineStore {
+  put(entry: QuarantinedPush): Promise<void>;
+  list(): Promise<QuarantinedPush[]>;
+  remove(id: string): Promise<void>;
+}
