@@ -9,7 +9,8 @@ import { envelopeReply, PushRefusal } from './edge/reply';
 import { classifyError } from './edge/reply-for-error';
 import { countMetric, logger, METRIC, metrics } from './observability';
 import { quarantineEntry } from './quarantine-push';
-import { type CdrStore, type Receipt, StorageUnavailable } from './store/cdr-store';
+import { receiptOf } from './receipt';
+import { type CdrStore, StorageUnavailable } from './store/cdr-store';
 import { defaultStores } from './store/default-stores';
 import type { QuarantineStore } from './store/quarantine';
 
@@ -57,21 +58,15 @@ export function createPushHandler({
     const push = decodePush(request);
     logger.appendKeys({ sessionId: push.record.SessionId });
     logger.debug('push decoded', { record: redactPersonalData(push.record, push.shape) });
-    const { unknownFields, unknownValues } = push.novelties;
-    const pushId = request.headers['x-tccc-push-uuid'];
-    const receipt: Receipt = {
+    const receipt = receiptOf(push, {
       receivedAt: receivedAt.toISOString(),
-      action: push.action,
-      version: push.version,
       requestId: request.requestId,
-      ...(pushId !== undefined && { pushId }),
-      ...(unknownFields.length > 0 && { unknownFields }),
-      ...(unknownValues.length > 0 && { unknownValues }),
-    };
+      pushId: request.headers['x-tccc-push-uuid'],
+    });
     if (receipt.unknownFields || receipt.unknownValues) {
       logger.warn('push carries fields or values the schema does not document; stored as received', {
-        unknownFields,
-        unknownValues,
+        unknownFields: receipt.unknownFields,
+        unknownValues: receipt.unknownValues,
       });
     }
     const outcome = await store.save(push.record, receipt);

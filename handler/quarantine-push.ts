@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { decodePush } from './decode/push-types';
 import type { HttpRequest } from './edge/http-request';
+import { PushRefusal } from './edge/reply';
 import { MAX_BODY_BYTES } from './limits';
+import { receiptOf } from './receipt';
+import type { CdrStore, SaveOutcome } from './store/cdr-store';
 import type { QuarantinedPush } from './store/quarantine';
 
 export const QUARANTINE_TTL_SECONDS = 30 * 24 * 3600;
@@ -32,4 +36,40 @@ export function quarantineEntry(
     bodySize,
     bodyTruncated: bodySize > bytes.length,
   };
+}
+
+/**
+ * Runs a quarantined push through decoding, validation and the store again, with the
+ * code as it is now (after a schema fix, say). A replay of an already stored record is
+ * a harmless duplicate. Returns what happened; the caller removes the entry when stored.
+ */
+export async function replayQuarantined(
+  entry: QuarantinedPush,
+  store: CdrStore,
+  now: Date = new Date(),
+): Promise<{ outcome: SaveOutcome } | { refused: string }> {
+  const request: HttpRequest = {
+    method: 'POST',
+    path: '/',
+    headers: entry.headers,
+    query: entry.query,
+    pathParameters: {},
+    body: Buffer.from(entry.body).toString('base64'),
+    isBase64Encoded: true,
+    requestId: entry.requestId,
+  };
+  if (entry.bodyTruncated) return { refused: 'the body was truncated when quarantined; it cannot be replayed' };
+  try {
+    const push = decodePush(request);
+    const receipt = receiptOf(push, {
+      receivedAt: entry.receivedAt,
+      requestId: entry.requestId,
+      pushId: entry.headers['x-tccc-push-uuid'],
+      replayedAt: now.toISOString(),
+    });
+    return { outcome: await store.save(push.record, receipt) };
+  } catch (error) {
+    if (error instanceof PushRefusal) return { refused: `${error.code}: ${error.message}` };
+    throw error;
+  }
 }

@@ -13,6 +13,8 @@ export interface Receipt {
   /** Fields and values the schema does not document; present only when there are some. */
   readonly unknownFields?: readonly string[];
   readonly unknownValues?: readonly string[];
+  /** When the push was replayed from the quarantine (receivedAt stays the original receipt). */
+  readonly replayedAt?: string;
 }
 
 /** One version of a session's record, as stored. */

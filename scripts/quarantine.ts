@@ -1,0 +1,91 @@
+#!/usr/bin/env -S npx tsx
+// `npm run quarantine -- <command>`: inspect and replay refused pushes.
+//   list                      one line per quarantined push
+//   show <id>                 the entry, body as text
+//   replay <id> | --all       run it through validation and the store again; removes it when stored
+// Against the DynamoDB Local of `npm start` by default; with --stage S [--region R] against
+// that deployed stage, with your AWS credentials (the functions themselves cannot list or delete);
+// --endpoint URL points at another DynamoDB Local.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { replayQuarantined } from '../handler/quarantine-push';
+import { DynamoDbCdrStore } from '../handler/store/dynamodb-cdr-store';
+import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
+import type { QuarantinedPush } from '../handler/store/quarantine';
+import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
+
+const SERVICE = 'tccc-cdr-receiver';
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+function stores(args: string[]) {
+  const stage = option(args, '--stage');
+  const region = option(args, '--region');
+  const endpoint = option(args, '--endpoint');
+  let client: DynamoDBClient;
+  if (stage && !endpoint) {
+    client = new DynamoDBClient(region ? { region } : {});
+  } else {
+    const env = localEnv(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT}`);
+    client = new DynamoDBClient({
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+  }
+  const prefix = `${SERVICE}-${stage ?? LOCAL_STAGE}`;
+  return {
+    records: new DynamoDbCdrStore(client, `${prefix}-cdrs`),
+    quarantine: new DynamoDbQuarantineStore(client, `${prefix}-quarantine`),
+  };
+}
+
+const summary = (entry: QuarantinedPush) =>
+  `${entry.id}  ${entry.receivedAt}  ErrCode ${entry.errCode}  ${entry.bodySize} B${entry.bodyTruncated ? ' (truncated)' : ''}  ${entry.errMsg.slice(0, 120)}`;
+
+async function main(args: string[]): Promise<number> {
+  const [command, target] = args;
+  const { records, quarantine } = stores(args);
+  const entries = await quarantine.list();
+  if (command === 'list') {
+    for (const entry of entries) console.log(summary(entry));
+    console.log(`${entries.length} quarantined push(es)`);
+    return 0;
+  }
+  if (command === 'show' && target) {
+    const entry = entries.find((candidate) => candidate.id === target);
+    if (!entry) throw new Error(`no quarantined push ${target}`);
+    console.log(JSON.stringify({ ...entry, body: Buffer.from(entry.body).toString('utf8') }, null, 2));
+    return 0;
+  }
+  if (command === 'replay' && target) {
+    const chosen = target === '--all' ? entries : entries.filter((candidate) => candidate.id === target);
+    if (chosen.length === 0) throw new Error(`no quarantined push ${target}`);
+    let failed = 0;
+    for (const entry of chosen) {
+      const result = await replayQuarantined(entry, records);
+      if ('outcome' in result) {
+        await quarantine.remove(entry.id);
+        console.log(`${entry.id}: ${result.outcome}; removed from the quarantine`);
+      } else {
+        failed++;
+        console.log(`${entry.id}: still refused (${result.refused}); kept`);
+      }
+    }
+    return failed === 0 ? 0 : 1;
+  }
+  console.error(
+    'usage: npm run quarantine -- list | show <id> | replay <id>|--all  [--stage S] [--region R] [--endpoint URL]',
+  );
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`quarantine: ${error.message}`);
+    process.exit(1);
+  },
+);
