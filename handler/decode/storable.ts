@@ -14,7 +14,7 @@ export function findUnstorable(value: unknown): string[] {
     if (typeof node === 'number') {
       if (!Number.isFinite(node)) problems.push(`${pointer || '/'} number is out of range`);
       else if (Number.isInteger(node) && !Number.isSafeInteger(node)) {
-        problems.push(`${pointer || '/'} integer ${node} is beyond 2^53 and would lose precision`);
+        problems.push(`${pointer || '/'} integer is beyond 2^53 and would lose precision`);
       }
       return;
     }

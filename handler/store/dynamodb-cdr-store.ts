@@ -20,7 +20,10 @@ import {
   VERSION_KEY_PREFIX,
   versionRecordKey,
 } from './item-layout';
+import { STORAGE_BUDGET_MS } from './dynamodb-client';
 import { versionIdOf } from './version-id';
+
+type SendOptions = { abortSignal: AbortSignal };
 
 /** How often `save` looks again when a concurrent push moved the current record under it. */
 const MAX_SAVE_ROUNDS = 5;
@@ -75,6 +78,8 @@ export class DynamoDbCdrStore implements CdrStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    /** All the requests of one `save` together; see dynamodb-client.ts. */
+    private readonly budgetMs: number = STORAGE_BUDGET_MS,
   ) {}
 
   /**
@@ -84,6 +89,7 @@ export class DynamoDbCdrStore implements CdrStore {
    * round decides with it.
    */
   async save(record: VideoCdrV1, receipt: Receipt): Promise<SaveOutcome> {
+    const budget = { abortSignal: AbortSignal.timeout(this.budgetMs) };
     const versionId = versionIdOf(record);
     const item = marshall(
       { ...record, [RECEIPT_ATTRIBUTE]: { ...receipt, versionId } },
@@ -99,7 +105,7 @@ export class DynamoDbCdrStore implements CdrStore {
     for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
       if (current?.versionId === versionId) return 'duplicate';
       // On equal EndedTimestamp the push in hand is the later receipt, so it wins.
-      if (current && current.endedTimestamp > record.EndedTimestamp) return this.putOlderVersion(versionPut);
+      if (current && current.endedTimestamp > record.EndedTimestamp) return this.putOlderVersion(versionPut, budget);
       const currentPut: PutItemCommandInput = {
         TableName: this.tableName,
         Item: { ...item, [RECORD_KEY_ATTRIBUTE]: { S: CURRENT_RECORD_KEY } },
@@ -118,6 +124,7 @@ export class DynamoDbCdrStore implements CdrStore {
       try {
         await this.client.send(
           new TransactWriteItemsCommand({ TransactItems: [{ Put: versionPut }, { Put: currentPut }] }),
+          budget,
         );
         return 'stored';
       } catch (error) {
@@ -127,7 +134,7 @@ export class DynamoDbCdrStore implements CdrStore {
         if (currentReason?.Code === 'ConditionalCheckFailed' && currentReason.Item) {
           current = headOf(currentReason.Item);
         } else if ([versionReason?.Code, currentReason?.Code].some(isRace)) {
-          current = await this.readCurrentHead(record.SessionId);
+          current = await this.readCurrentHead(record.SessionId, budget);
         } else {
           throw unavailable('TransactWriteItems', error);
         }
@@ -173,9 +180,9 @@ export class DynamoDbCdrStore implements CdrStore {
     return versions;
   }
 
-  private async putOlderVersion(versionPut: PutItemCommandInput): Promise<SaveOutcome> {
+  private async putOlderVersion(versionPut: PutItemCommandInput, budget: SendOptions): Promise<SaveOutcome> {
     try {
-      await this.client.send(new PutItemCommand(versionPut));
+      await this.client.send(new PutItemCommand(versionPut), budget);
       return 'stored-older';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'duplicate';
@@ -183,7 +190,7 @@ export class DynamoDbCdrStore implements CdrStore {
     }
   }
 
-  private async readCurrentHead(sessionId: string): Promise<CurrentHead | undefined> {
+  private async readCurrentHead(sessionId: string, budget: SendOptions): Promise<CurrentHead | undefined> {
     const output = await orUnavailable(
       'GetItem',
       this.client.send(
@@ -194,6 +201,7 @@ export class DynamoDbCdrStore implements CdrStore {
           ProjectionExpression: 'EndedTimestamp, #receipt.versionId',
           ExpressionAttributeNames: { '#receipt': RECEIPT_ATTRIBUTE },
         }),
+        budget,
       ),
     );
     return output.Item && headOf(output.Item);

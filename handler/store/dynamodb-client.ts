@@ -1,20 +1,23 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
 /**
- * The time budget for one push's storage, well under API Gateway's 29 s: each HTTP
- * attempt may take REQUEST_TIMEOUT_MS, and the SDK makes at most MAX_ATTEMPTS with
- * its standard backoff between them. Past that the push is refused (503) and TCCC retries.
+ * Storage faults are bounded twice. Each DynamoDB request: at most MAX_ATTEMPTS HTTP
+ * attempts (the SDK's standard retry, with backoff, on throttling and 5xx), each cut
+ * off after REQUEST_TIMEOUT_MS. And all the requests of one push together: STORAGE_BUDGET_MS,
+ * well under API Gateway's 29 s. Past either, the push is refused (503, ErrCode 2001)
+ * and TCCC pushes again.
  */
 export const DYNAMODB_MAX_ATTEMPTS = 3;
 export const DYNAMODB_CONNECTION_TIMEOUT_MS = 1_000;
 export const DYNAMODB_REQUEST_TIMEOUT_MS = 2_000;
+export const STORAGE_BUDGET_MS = 8_000;
 
 /**
  * One client per container, created at cold start and kept warm: HTTP keep-alive
  * spares each push a TLS handshake. The endpoint comes from the SDK's standard
  * AWS_ENDPOINT_URL_DYNAMODB, which points local runs at DynamoDB Local.
  */
-export function createDynamoDbClient(): DynamoDBClient {
+export function createDynamoDbClient(overrides: DynamoDBClientConfig = {}): DynamoDBClient {
   return new DynamoDBClient({
     maxAttempts: DYNAMODB_MAX_ATTEMPTS,
     requestHandler: {
@@ -23,5 +26,6 @@ export function createDynamoDbClient(): DynamoDBClient {
       httpAgent: { keepAlive: true },
       httpsAgent: { keepAlive: true },
     },
+    ...overrides,
   });
 }

@@ -3,9 +3,13 @@ import { ensureLocalTables } from '../../scripts/local-tables.mjs';
 
 /** One DynamoDB Local for the whole run; test files keep apart by using fresh SessionIds. */
 export default async function globalSetup() {
-  const db = await startDynamoDbLocal({ quiet: true });
-  globalThis.dynamoDbLocal = db;
-  const tables = await ensureLocalTables(db.endpoint, 'test');
+  // A second one that tests/faults.test.ts pauses and resumes, out of the other tests' way.
+  const [db, faulty] = await Promise.all([startDynamoDbLocal({ quiet: true }), startDynamoDbLocal({ quiet: true })]);
+  globalThis.dynamoDbLocals = [db, faulty];
+  const [tables] = await Promise.all([
+    ensureLocalTables(db.endpoint, 'test'),
+    ensureLocalTables(faulty.endpoint, 'test'),
+  ]);
   // Test workers inherit this environment: the real handler finds DynamoDB Local through
   // the SDK's standard endpoint variable, exactly as `npm start` does.
   Object.assign(process.env, {
@@ -16,8 +20,9 @@ export default async function globalSetup() {
     CDR_TABLE_NAME: tables.CdrTable,
     QUARANTINE_TABLE_NAME: tables.QuarantineTable,
     TCCC_AUTH: 'none',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    DYNAMODB_LOCAL_PID: String(db.pid),
+    FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
+    FAULTY_DYNAMODB_PID: String(faulty.pid),
   });
 }

@@ -1,3 +1,3 @@
 export default async function globalTeardown() {
-  await globalThis.dynamoDbLocal?.stop();
+  await Promise.all((globalThis.dynamoDbLocals ?? []).map((db) => db.stop()));
 }
