@@ -1,6 +1,7 @@
 // One warm-benchmark process (spawned by bench/run.mjs): loads one bundled handler, pushes
-// BENCH_WARMUP + BENCH_WARM_PUSHES HTTP API v2 events through it one after another, times each
-// `await handler(event)` and sends the samples back over IPC. Every reply must be 200/ErrCode 0.
+// BENCH_WARMUP HTTP API v2 events through it, then, batch by batch as run.mjs asks over IPC,
+// more pushes one after another, timing each `await handler(event)`; the samples go back over
+// IPC. Every reply must be 200 with ErrCode 0, or the process fails.
 // With `transport` instead of a bundle, the "handler" only POSTs the body to the stub DynamoDB
 // over a keep-alive agent: the cost of the HTTP round trip alone, which both handlers pay.
 import { randomUUID } from 'node:crypto';
@@ -11,12 +12,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [bundlePath] = process.argv.slice(2);
-const pushes = Number(process.env.BENCH_WARM_PUSHES);
 const warmup = Number(process.env.BENCH_WARMUP);
 /** The Authorization header TCCC would send (run.mjs makes it for the auth mode under test). */
 const authorization = process.env.BENCH_AUTHORIZATION;
-if (!bundlePath || !(pushes > 0) || !(warmup >= 0))
-  throw new Error('usage: warm-child.mjs <bundle> (env set by run.mjs)');
+if (!bundlePath || !(warmup >= 1)) throw new Error('usage: warm-child.mjs <bundle> (env set by run.mjs)');
 
 const record = JSON.parse(readFileSync(path.join(root, 'events', 'video-cdr.sample.json'), 'utf8'));
 
@@ -108,38 +107,32 @@ const loadStarted = performance.now();
 const handler = await loadHandler();
 const loadMs = performance.now() - loadStarted;
 
-// The first push after loading: what a cold start adds to the first request (lazy chunks, first
-// connection, credential and secret lookups). Then the rest of the warm-up, untimed.
-let firstPushUs = 0;
-for (let n = 0; n < Math.max(1, warmup); n++) {
+let pushed = 0;
+async function push() {
+  const n = pushed++;
   const event = pushEvent(n);
   const t0 = process.hrtime.bigint();
   const reply = await handler(event);
-  if (n === 0) firstPushUs = Number(process.hrtime.bigint() - t0) / 1e3;
+  const us = Number(process.hrtime.bigint() - t0) / 1e3;
   check(reply, n);
+  return us;
 }
 
-const samples = new Float64Array(pushes);
-const cpuBefore = process.cpuUsage();
-const started = process.hrtime.bigint();
-for (let i = 0; i < pushes; i++) {
-  const event = pushEvent(warmup + i);
-  const t0 = process.hrtime.bigint();
-  const reply = await handler(event);
-  samples[i] = Number(process.hrtime.bigint() - t0) / 1e3;
-  check(reply, warmup + i);
-}
-const elapsedUs = Number(process.hrtime.bigint() - started) / 1e3;
-const cpu = process.cpuUsage(cpuBefore);
+// The first push after loading: what a cold start adds to the first request (lazy chunks, first
+// connection, credential and secret lookups). Then the rest of the warm-up, untimed.
+const firstPushUs = await push();
+for (let n = 1; n < warmup; n++) await push();
+process.send({ type: 'ready', loadMs, firstPushUs });
 
-process.send(
-  {
-    samplesUs: Array.from(samples),
-    elapsedUs,
-    cpuUs: cpu.user + cpu.system,
-    loadMs,
-    firstPushUs,
-    rssBytes: process.memoryUsage().rss,
-  },
-  () => process.disconnect(),
-);
+// Then batches of timed pushes, one at a time when run.mjs asks, interleaved with the other kinds.
+process.on('message', async (message) => {
+  if (message.type === 'batch') {
+    const samplesUs = new Float64Array(message.pushes);
+    const cpuBefore = process.cpuUsage();
+    for (let i = 0; i < message.pushes; i++) samplesUs[i] = await push();
+    const cpu = process.cpuUsage(cpuBefore);
+    process.send({ type: 'batch', samplesUs: Array.from(samplesUs), cpuUs: cpu.user + cpu.system });
+  } else if (message.type === 'exit') {
+    process.send({ type: 'bye', rssBytes: process.memoryUsage().rss }, () => process.disconnect());
+  }
+});

@@ -13,6 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { VideoCdrV1 } from '../decode/generated/video-cdr-v1';
 import { type CdrStore, type Receipt, type SaveOutcome, StorageUnavailable, type StoredCdr } from './cdr-store';
+import { STORAGE_BUDGET_MS } from './dynamodb-client';
 import {
   CURRENT_RECORD_KEY,
   RECEIPT_ATTRIBUTE,
@@ -20,7 +21,6 @@ import {
   VERSION_KEY_PREFIX,
   versionRecordKey,
 } from './item-layout';
-import { STORAGE_BUDGET_MS } from './dynamodb-client';
 import { versionIdOf } from './version-id';
 
 type SendOptions = { abortSignal: AbortSignal };

@@ -1,0 +1,162 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+// Before the handler's modules load: logs at DEBUG, metrics on (the other tests silence both).
+process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+
+import { loadAuthConfig } from '../handler/auth/auth-config';
+import { createPushHandler } from '../handler/push';
+import { DynamoDbCdrStore } from '../handler/store/dynamodb-cdr-store';
+import { createDynamoDbClient } from '../handler/store/dynamodb-client';
+import { countingStore, quarantineStore } from './support/dynamodb';
+import { pushEvent, sampleRecord } from './support/events';
+
+const PERSONAL = {
+  UserNickName: 'pii-user-nick-小君君',
+  UserRemark: 'pii-remark-vip',
+  ClientData: 'cGlpLWNsaWVudC1kYXRh',
+  SeatUser: {
+    Mail: 'pii-agent@example.com',
+    Phone: '+86-13800001111',
+    Nick: 'pii-agent-nick',
+    Name: 'agent-name',
+    SkillGroupNameList: ['sales'],
+  },
+  CallerPhone: '+86-13900002222', // a field TCCC may add: unknown, so redacted too
+};
+const PERSONAL_VALUES = [
+  'pii-user-nick',
+  'pii-remark-vip',
+  'cGlpLWNsaWVudC1kYXRh',
+  'pii-agent@example.com',
+  '13800001111',
+  'pii-agent-nick',
+  '13900002222',
+];
+
+/** Everything the handler wrote to stdout/stderr during `run`, as parsed JSON lines. */
+async function capture(run: () => Promise<unknown>): Promise<Array<Record<string, any>>> {
+  const lines: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      return true;
+    }),
+  );
+  try {
+    await run();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  // Node's own warnings (the SDK's multi-line Node 20 notice) are not ours; every line of ours is JSON.
+  return lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+}
+
+const metricNames = (lines: Array<Record<string, any>>) =>
+  lines.flatMap((line) =>
+    (line._aws?.CloudWatchMetrics ?? []).flatMap(
+      (directive: { Metrics: Array<{ Name: string }>; Dimensions: string[][] }) =>
+        directive.Metrics.map((metric) => ({
+          name: metric.Name,
+          value: line[metric.Name],
+          dimensions: Object.fromEntries(directive.Dimensions.flat().map((key) => [key, line[key]])),
+        })),
+    ),
+  );
+
+const handler = createPushHandler({ store: countingStore().store, quarantine: quarantineStore() });
+const push = (record: unknown, pushId: string, extra: Partial<APIGatewayProxyEventV2> = {}) =>
+  handler({
+    ...pushEvent(record, { headers: { 'content-type': 'application/json', 'x-tccc-push-uuid': pushId } }),
+    ...extra,
+  });
+
+describe('logs: structured, correlated, personal data redacted', () => {
+  it('puts push id, SessionId and request id on every line of a stored push, and no personal data', async () => {
+    const record = sampleRecord(PERSONAL);
+    const event = pushEvent(record, { headers: { 'content-type': 'application/json', 'x-tccc-push-uuid': 'obs-1' } });
+
+    const lines = await capture(() => handler(event));
+
+    const logLines = lines.filter((line) => line.level);
+    expect(logLines.map((line) => line.message)).toEqual(expect.arrayContaining(['push decoded', 'push stored']));
+    for (const line of logLines) {
+      expect(line).toMatchObject({
+        pushId: 'obs-1',
+        sessionId: record.SessionId,
+        requestId: event.requestContext.requestId,
+        service: 'tccc-cdr-receiver',
+      });
+    }
+    const text = JSON.stringify(lines);
+    for (const value of PERSONAL_VALUES) expect(text).not.toContain(value);
+    const decoded = logLines.find((line) => line.message === 'push decoded');
+    expect(decoded?.record).toMatchObject({
+      UserNickName: '[redacted]',
+      UserRemark: '[redacted]',
+      ClientData: '[redacted]',
+      CallerPhone: '[redacted]',
+      SeatUser: { Mail: '[redacted]', Phone: '[redacted]', Nick: '[redacted]', Name: 'agent-name' },
+      SessionId: record.SessionId,
+    });
+  });
+
+  it('never echoes a refused record’s values', async () => {
+    const record = sampleRecord({ ...PERSONAL, SeatUser: { Phone: 13800001111 } });
+
+    const lines = await capture(() => push(record, 'obs-2'));
+
+    const refused = lines.find((line) => line.message === 'push refused');
+    expect(refused).toMatchObject({
+      errMsg: expect.stringContaining('/SeatUser/Phone must be string'),
+      pushId: 'obs-2',
+    });
+    const text = JSON.stringify(lines);
+    for (const value of PERSONAL_VALUES) expect(text).not.toContain(value);
+  });
+});
+
+describe('metrics: CloudWatch EMF', () => {
+  it('counts accepted, duplicate, rejected by ErrCode and quarantined pushes', async () => {
+    const record = sampleRecord();
+
+    const lines = await capture(async () => {
+      await push(record, 'm-1');
+      await push(record, 'm-1');
+      await push({ ...record, SdkAppId: 'x' }, 'm-2');
+    });
+
+    const metrics = metricNames(lines);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'PushAccepted', value: 1, dimensions: { service: 'tccc-cdr-receiver' } }),
+        expect.objectContaining({ name: 'PushDuplicate', value: 1 }),
+        expect.objectContaining({
+          name: 'PushRejected',
+          value: 1,
+          dimensions: expect.objectContaining({ ErrCode: '1002' }),
+        }),
+        expect.objectContaining({ name: 'PushQuarantined', value: 1 }),
+      ]),
+    );
+    expect(lines.find((line) => line._aws)?._aws.CloudWatchMetrics[0].Namespace).toBe('TcccCdrReceiver');
+  });
+
+  it('counts storage failures', async () => {
+    const client = createDynamoDbClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const failing = createPushHandler({
+      store: new DynamoDbCdrStore(client, 'no-table', 500),
+      quarantine: quarantineStore(),
+      loadAuth: () => loadAuthConfig({ TCCC_AUTH: 'none' }),
+    });
+
+    const lines = await capture(() => failing(pushEvent(sampleRecord())));
+
+    expect(metricNames(lines)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'StorageFailure', value: 1 }),
+        expect.objectContaining({ name: 'PushRejected', dimensions: expect.objectContaining({ ErrCode: '2001' }) }),
+      ]),
+    );
+  });
+});
