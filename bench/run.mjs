@@ -31,9 +31,12 @@ function choiceEnv(name, fallback, choices) {
 
 const config = {
   coldRuns: intEnv('BENCH_COLD_RUNS', 20, 1),
+  /** Timed pushes per warm process, after the warm-up, in batches interleaved with the other kinds. */
   warmPushes: intEnv('BENCH_WARM_PUSHES', 5000, 1),
+  warmBatches: intEnv('BENCH_WARM_BATCHES', 10, 1),
   warmup: intEnv('BENCH_WARMUP', 500, 1),
-  warmRounds: intEnv('BENCH_WARM_ROUNDS', 3, 1),
+  /** Fresh processes per kind, one after the other: the warm figures pool them. */
+  warmProcesses: intEnv('BENCH_WARM_PROCESSES', 2, 1),
   /** How TCCC authenticates to our handler (TCCC_AUTH); the floor ignores the header. */
   auth: choiceEnv('BENCH_AUTH', 'basic', ['none', 'basic', 'oauth2']),
   /** Where our handler reads the auth secrets: SSM (as deployed; the stub answers) or the environment. */
@@ -358,85 +361,129 @@ function startStub() {
   });
 }
 
-function warmChild(bundle, stub) {
-  return new Promise((resolve, reject) => {
-    const authorization = authorizationHeader();
-    const child = fork(path.join(root, 'bench', 'warm-child.mjs'), [bundle], {
-      execArgv: config.warmExecArgv,
-      env: benchEnv(stub.url, {
-        BENCH_WARM_PUSHES: String(config.warmPushes),
-        BENCH_WARMUP: String(config.warmup),
-        ...(authorization && { BENCH_AUTHORIZATION: authorization }),
-      }),
-      // The handler's log and metric lines go to /dev/null (still written: a real cost); errors show.
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    let message;
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('message', (m) => {
-      message = m;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0 && message) resolve(message);
-      else reject(new Error(`warm child (${path.basename(bundle)}) failed: exit ${code ?? signal}\n${tail(stderr)}`));
-    });
+/**
+ * One warm process (bench/warm-child.mjs): loaded and warmed up once, then asked for batches of
+ * timed pushes over IPC, so that the kinds' batches interleave while each keeps its own process.
+ */
+function startWarmChild(kind, bundle, stub) {
+  const authorization = authorizationHeader();
+  const child = fork(path.join(root, 'bench', 'warm-child.mjs'), [bundle], {
+    execArgv: config.warmExecArgv,
+    env: benchEnv(stub.url, {
+      BENCH_WARMUP: String(config.warmup),
+      ...(authorization && { BENCH_AUTHORIZATION: authorization }),
+    }),
+    // The handler's log and metric lines go to /dev/null (still written: a real cost).
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  let pending;
+  const next = (type) =>
+    new Promise((resolve, reject) => {
+      pending = { type, resolve, reject };
+    });
+  child.on('message', (message) => {
+    if (pending?.type === message.type) pending.resolve(message);
+  });
+  const fail = (reason) => pending?.reject(new Error(`warm process "${kind}" ${reason}\n${tail(stderr)}`));
+  child.on('error', (error) => fail(`failed: ${error.message}`));
+  child.on('exit', (code, signal) => {
+    if (code !== 0) fail(`exited: ${code ?? signal}`);
+  });
+  return {
+    ready: next('ready'),
+    batch(pushes) {
+      const reply = next('batch');
+      child.send({ type: 'batch', pushes });
+      return reply;
+    },
+    close() {
+      const reply = next('bye');
+      child.send({ type: 'exit' });
+      return reply;
+    },
+    kill: () => child.kill(),
+  };
 }
 
 /** The warm kinds: each handler, and the bare HTTP round trip to the stub (see warm-child.mjs). */
 const WARM_KINDS = ['floor', 'ours', 'transport'];
 const DYNAMODB_OPERATION = { ours: 'TransactWriteItems', floor: 'PutItem', transport: 'PutItem' };
 
+/** Runs `work` and checks that it made exactly `pushes` writes of `kind` at the stub (and a few secret reads). */
+async function expectStubCalls(stub, kind, pushes, work) {
+  for (const key of Object.keys(stub.counts)) delete stub.counts[key];
+  const cpuBefore = process.cpuUsage();
+  const result = await work();
+  const cpu = process.cpuUsage(cpuBefore);
+  const { [DYNAMODB_OPERATION[kind]]: writes, GetParameter: secretReads = 0, ...other } = stub.counts;
+  if (writes !== pushes || Object.keys(other).length > 0 || secretReads > 10) {
+    throw new Error(
+      `${kind}: expected ${pushes} ${DYNAMODB_OPERATION[kind]} at the stub, got ${JSON.stringify(stub.counts)}`,
+    );
+  }
+  return { result, stubCpuUs: cpu.user + cpu.system, operations: { ...stub.counts } };
+}
+
 async function warm(bundles) {
   const stub = await startStub();
-  const rounds = Object.fromEntries(WARM_KINDS.map((kind) => [kind, []]));
+  const collected = Object.fromEntries(
+    WARM_KINDS.map((kind) => [kind, { samplesUs: [], batchMeansUs: [], cpuUs: 0, stubCpuUs: 0, starts: [] }]),
+  );
+  const batchPushes = Math.ceil(config.warmPushes / config.warmBatches);
+  const children = [];
   try {
-    for (let round = 0; round < config.warmRounds; round++) {
-      // Floor and ours swap places each round, so neither always follows the other.
-      const order = round % 2 === 0 ? ['floor', 'ours', 'transport'] : ['ours', 'floor', 'transport'];
-      for (const kind of order) {
-        for (const key of Object.keys(stub.counts)) delete stub.counts[key];
-        const stubCpuBefore = process.cpuUsage();
-        const result = await warmChild(kind === 'transport' ? 'transport' : bundles[kind].file, stub);
-        const stubCpu = process.cpuUsage(stubCpuBefore);
-        const requests = Object.values(stub.counts).reduce((sum, n) => sum + n, 0);
-        const total = config.warmup + config.warmPushes;
-        const { [DYNAMODB_OPERATION[kind]]: writes, GetParameter: ssm = 0, ...other } = stub.counts;
-        // One write per push and nothing else, but the few secret reads (cached by our handler).
-        if (writes !== total || Object.keys(other).length > 0 || ssm > 10) {
-          throw new Error(
-            `${kind}: expected ${total} ${DYNAMODB_OPERATION[kind]} at the stub, got ${JSON.stringify(stub.counts)}`,
+    for (let generation = 0; generation < config.warmProcesses; generation++) {
+      // Started one after the other, so that no warm-up runs next to another kind's.
+      const live = {};
+      for (const kind of WARM_KINDS) {
+        const child = startWarmChild(kind, kind === 'transport' ? 'transport' : bundles[kind].file, stub);
+        children.push(child);
+        const { result: ready } = await expectStubCalls(stub, kind, config.warmup, () => child.ready);
+        collected[kind].starts.push(ready);
+        live[kind] = child;
+      }
+      for (let batch = 0; batch < config.warmBatches; batch++) {
+        // Floor and ours swap places every batch, so that neither always follows the other.
+        const order = batch % 2 === 0 ? ['floor', 'ours', 'transport'] : ['ours', 'floor', 'transport'];
+        for (const kind of order) {
+          const { result, stubCpuUs } = await expectStubCalls(stub, kind, batchPushes, () =>
+            live[kind].batch(batchPushes),
           );
+          const into = collected[kind];
+          into.samplesUs.push(...result.samplesUs);
+          into.batchMeansUs.push(mean(result.samplesUs));
+          into.cpuUs += result.cpuUs;
+          into.stubCpuUs += stubCpuUs;
         }
-        rounds[kind].push({
-          ...result,
-          stubCpuUsPerRequest: (stubCpu.user + stubCpu.system) / requests,
-          operations: { ...stub.counts },
-        });
         process.stderr.write('.');
       }
+      for (const kind of WARM_KINDS) collected[kind].rssBytes = (await live[kind].close()).rssBytes;
     }
   } finally {
+    for (const child of children) child.kill();
     stub.server.closeAllConnections?.();
     stub.server.close();
   }
   process.stderr.write('\n');
   const result = {};
-  for (const [kind, list] of Object.entries(rounds)) {
+  for (const [kind, data] of Object.entries(collected)) {
+    const pushes = data.samplesUs.length;
     result[kind] = {
-      perPushUs: summary(list.flatMap((r) => r.samplesUs)),
-      roundMeansUs: list.map((r) => mean(r.samplesUs)),
-      childCpuUsPerPush: mean(list.map((r) => r.cpuUs / config.warmPushes)),
-      stubCpuUsPerRequest: mean(list.map((r) => r.stubCpuUsPerRequest)),
-      firstPushMs: summary(list.map((r) => r.firstPushUs / 1000)),
-      operations: list[0].operations,
-      rssMiB: Math.max(...list.map((r) => r.rssBytes)) / 2 ** 20,
+      perPushUs: summary(data.samplesUs),
+      batchMeansUs: data.batchMeansUs,
+      childCpuUsPerPush: data.cpuUs / pushes,
+      stubCpuUsPerRequest: data.stubCpuUs / pushes,
+      loadMs: summary(data.starts.map((start) => start.loadMs)),
+      firstPushMs: summary(data.starts.map((start) => start.firstPushUs / 1000)),
+      rssMiB: data.rssBytes / 2 ** 20,
     };
   }
+  const batchRatios = result.ours.batchMeansUs.map((value, i) => value / result.floor.batchMeansUs[i]);
+  result.batchRatios = { ...summary(batchRatios), min: Math.min(...batchRatios), max: Math.max(...batchRatios) };
   return result;
 }
 
@@ -541,11 +588,11 @@ function report(bundles, cold, warmResult, targets, byOrigin, esbuild, loadAvera
     coldRow('      spawn->exit p90', 'wallMs', 'p90'),
     coldRow('      import() alone p50', 'loadMs', 'p50'),
     [
-      '      first push p50',
-      ms(ours.firstPushMs.p50),
-      ms(floor.firstPushMs.p50),
-      ms(transport.firstPushMs.p50),
-      signed(ms(ours.firstPushMs.p50 - floor.firstPushMs.p50), ours.firstPushMs.p50 - floor.firstPushMs.p50),
+      '      first push, mean',
+      ms(ours.firstPushMs.mean),
+      ms(floor.firstPushMs.mean),
+      ms(transport.firstPushMs.mean),
+      signed(ms(ours.firstPushMs.mean - floor.firstPushMs.mean), ours.firstPushMs.mean - floor.firstPushMs.mean),
       '(info)',
     ],
     warmRow('warm: per push mean', 'mean', '<= x1.30', verdict(targets.warm.pass)),
@@ -577,8 +624,7 @@ function report(bundles, cold, warmResult, targets, byOrigin, esbuild, loadAvera
     ],
   ];
   const cpu = os.cpus();
-  const roundRatios = ours.roundMeansUs.map((value, i) => times(value / floor.roundMeansUs[i]));
-  const list = (values) => values.map((v) => v.toFixed(0)).join(', ');
+  const { batchRatios } = warmResult;
   const esbuildSummary = Object.entries(esbuild)
     .filter(([key]) => key !== 'banner')
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
@@ -589,9 +635,9 @@ function report(bundles, cold, warmResult, targets, byOrigin, esbuild, loadAvera
       `load average ${loadAverage.start} at start, ${loadAverage.end} at end (other work on the machine skews all figures)`,
     `esbuild (serverless.yml custom.esbuild): ${esbuildSummary}${esbuild.banner ? ' banner=(set)' : ''}`,
     `auth: TCCC_AUTH=${config.auth}${config.auth === 'none' ? '' : `, secrets from ${config.secrets === 'ssm' ? 'SSM (the stub)' : 'the environment'}`}. ` +
-      `cold: ${config.coldRuns} fresh processes per kind, interleaved. warm: ${config.warmRounds} round(s) x ` +
-      `${config.warmPushes} pushes per kind, each in its own process, after ${config.warmup} warm-up pushes, ` +
-      'sequential, against a stub DynamoDB (200 {}) on 127.0.0.1.',
+      `cold: ${config.coldRuns} fresh processes per kind, interleaved. warm: per kind ${config.warmProcesses} ` +
+      `process(es) x ${config.warmPushes} pushes after ${config.warmup} warm-up pushes, sequential awaits, in ` +
+      `${config.warmBatches} batches interleaved across kinds; stub DynamoDB (200 {}) on 127.0.0.1 in this process.`,
     '',
     table(rows),
     '',
@@ -600,11 +646,10 @@ function report(bundles, cold, warmResult, targets, byOrigin, esbuild, loadAvera
     'start->loaded is measured inside the child: performance.now() (ms since its process started) when',
     "import(bundle) resolved; the cold target is judged on it. spawn->exit is the parent's process.hrtime",
     'around spawnSync (adds fork/exec and teardown). first push: the first invocation after loading.',
-    'The warm target is judged on the mean per push.',
-    `warm round means, µs: ours ${list(ours.roundMeansUs)}; floor ${list(floor.roundMeansUs)}; transport ` +
-      `${list(transport.roundMeansUs)}. ours/floor by round: ${roundRatios.join(', ')}`,
-    `stub calls per round: ours ${JSON.stringify(ours.operations)}, floor ${JSON.stringify(floor.operations)}, ` +
-      `transport ${JSON.stringify(transport.operations)}`,
+    'The warm target is judged on the mean per push. Every reply was 200 / ErrCode 0, and the stub saw one',
+    'write per push (ours: TransactWriteItems; floor, transport: PutItem) and nothing else but secret reads.',
+    `ours/floor by batch (paired batches, ${batchRatios.n}): median ${times(batchRatios.p50)}, ` +
+      `min ${times(batchRatios.min)}, max ${times(batchRatios.max)}; a wide spread means the machine was busy.`,
     '',
     `bytes loaded at cold start by origin, largest differences first (ours: ${bundles.ours.initFiles.length} file(s) ` +
       `of ${bundles.ours.files.length}; floor: ${bundles.floor.initFiles.length} of ${bundles.floor.files.length}):`,
@@ -636,7 +681,7 @@ const esbuild = esbuildOptions();
 const bundles = await bundleAll(esbuild);
 process.stderr.write(`cold load (${config.coldRuns} x 3 processes)... `);
 const cold = coldLoad(bundles);
-process.stderr.write(`warm (${config.warmRounds} x ${WARM_KINDS.length} processes) `);
+process.stderr.write(`warm (${config.warmProcesses} x ${WARM_KINDS.length} processes) `);
 const warmResult = await warm(bundles);
 
 loadAverage.end = os.loadavg()[0].toFixed(2);
