@@ -144,17 +144,8 @@ export class DynamoDbCdrStore implements CdrStore {
   }
 
   async getCurrent(sessionId: string): Promise<StoredCdr | undefined> {
-    const output = await orUnavailable(
-      'GetItem',
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: this.key(sessionId, CURRENT_RECORD_KEY),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return output.Item ? fromItem(unmarshall(output.Item)) : undefined;
+    const item = await this.currentItem(sessionId);
+    return item && fromItem(unmarshall(item));
   }
 
   async listVersions(sessionId: string): Promise<StoredCdr[]> {
@@ -191,23 +182,24 @@ export class DynamoDbCdrStore implements CdrStore {
   }
 
   private async readCurrentHead(sessionId: string, budget: SendOptions): Promise<CurrentHead | undefined> {
+    const item = await this.currentItem(sessionId, 'EndedTimestamp, receipt.versionId', budget);
+    return item && headOf(item);
+  }
+
+  /** The session's CURRENT item, read consistently; `projection` names only what is needed. */
+  private async currentItem(sessionId: string, projection?: string, options?: SendOptions) {
     const output = await orUnavailable(
       'GetItem',
       this.client.send(
         new GetItemCommand({
           TableName: this.tableName,
-          Key: this.key(sessionId, CURRENT_RECORD_KEY),
+          Key: { SessionId: { S: sessionId }, [RECORD_KEY_ATTRIBUTE]: { S: CURRENT_RECORD_KEY } },
           ConsistentRead: true,
-          ProjectionExpression: 'EndedTimestamp, #receipt.versionId',
-          ExpressionAttributeNames: { '#receipt': RECEIPT_ATTRIBUTE },
+          ProjectionExpression: projection,
         }),
-        budget,
+        options,
       ),
     );
-    return output.Item && headOf(output.Item);
-  }
-
-  private key(sessionId: string, recordKey: string) {
-    return { SessionId: { S: sessionId }, [RECORD_KEY_ATTRIBUTE]: { S: recordKey } };
+    return output.Item;
   }
 }
