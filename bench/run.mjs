@@ -632,7 +632,7 @@ function report(bundles, cold, warmResult, targets, byOrigin, esbuild, loadAvera
   const lines = [
     '',
     `tccc-cdr-receiver bench: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? '?'}, ${os.platform()}/${os.arch()}, ` +
-      `load average ${loadAverage.start} at start, ${loadAverage.end} at end (other work on the machine skews all figures)`,
+      `1-min load average ${loadAverage.start} before, ${loadAverage.end} after (this bench adds ~1.5; more means other work)`,
     `esbuild (serverless.yml custom.esbuild): ${esbuildSummary}${esbuild.banner ? ' banner=(set)' : ''}`,
     `auth: TCCC_AUTH=${config.auth}${config.auth === 'none' ? '' : `, secrets from ${config.secrets === 'ssm' ? 'SSM (the stub)' : 'the environment'}`}. ` +
       `cold: ${config.coldRuns} fresh processes per kind, interleaved. warm: per kind ${config.warmProcesses} ` +

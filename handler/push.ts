@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { type AuthConfig, loadAuthConfig } from './auth/auth-config';
+import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
 import { redactPersonalData } from './decode/known-shape';
 import { decodePush } from './decode/push-types';
@@ -37,7 +37,7 @@ export interface PushDependencies {
 export function createPushHandler({
   store,
   quarantine,
-  loadAuth = loadAuthConfig,
+  loadAuth = cachedAuthConfig(),
   now = () => new Date(),
 }: PushDependencies) {
   async function receive(request: HttpRequest, receivedAt: Date): Promise<APIGatewayProxyResult> {
@@ -57,7 +57,10 @@ export function createPushHandler({
   async function storePush(request: HttpRequest, receivedAt: Date): Promise<APIGatewayProxyResult> {
     const push = decodePush(request);
     logger.appendKeys({ sessionId: push.record.SessionId });
-    logger.debug('push decoded', { record: redactPersonalData(push.record, push.shape) });
+    // Redacting costs a copy of the record: only for a level that prints it.
+    if (logger.getLevelName() === 'DEBUG') {
+      logger.debug('push decoded', { record: redactPersonalData(push.record, push.shape) });
+    }
     const receipt = receiptOf(push, {
       receivedAt: receivedAt.toISOString(),
       requestId: request.requestId,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
-import { type AuthConfig, loadAuthConfig } from './auth/auth-config';
+import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
 import { type ApiGatewayEvent, toHttpRequest } from './edge/http-request';
 import { envelopeReply, jsonReply, PushRefusal } from './edge/reply';
@@ -23,7 +23,7 @@ function authorizedByIam(event: ApiGatewayEvent): boolean {
  * version; `GET /cdrs/{SessionId}/versions` answers `{versions: [...]}`, every distinct version.
  * Locally it wants the same credentials as pushes.
  */
-export function createReadHandler({ store, loadAuth = loadAuthConfig }: ReadDependencies) {
+export function createReadHandler({ store, loadAuth = cachedAuthConfig() }: ReadDependencies) {
   return async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
       const request = toHttpRequest(event);

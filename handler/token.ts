@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { issueAccessToken } from './auth/access-tokens';
-import { type AuthConfig, loadAuthConfig } from './auth/auth-config';
+import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { parseBasic, secretsEqual } from './auth/credentials';
 import { type ApiGatewayEvent, toHttpRequest } from './edge/http-request';
 import { logger } from './observability';
@@ -21,7 +21,7 @@ function oauthError(statusCode: 400 | 401, error: OAuthError, description: strin
  * grant (RFC 6749 section 4.4). TCCC does not say how it authenticates, so both standard
  * methods are taken: HTTP Basic (client_secret_basic) or form fields (client_secret_post).
  */
-export function createTokenHandler(loadAuth: () => Promise<AuthConfig> = loadAuthConfig) {
+export function createTokenHandler(loadAuth: () => Promise<AuthConfig> = cachedAuthConfig()) {
   return async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
       const request = toHttpRequest(event);

@@ -63,24 +63,47 @@ export async function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): Prom
         throw new AuthMisconfigured('TCCC_AUTH=none on a deployed stage needs TCCC_ALLOW_UNAUTHENTICATED=true');
       }
       return { mode };
-    case 'basic':
-      return {
-        mode,
-        username: (await secret(env, 'basic-username')) as string,
-        password: (await secret(env, 'basic-password')) as string,
-      };
+    case 'basic': {
+      const [username, password] = await Promise.all([secret(env, 'basic-username'), secret(env, 'basic-password')]);
+      return { mode, username: username as string, password: password as string };
+    }
     case 'oauth2': {
-      const clientSecret = (await secret(env, 'oauth-client-secret')) as string;
+      const [clientId, clientSecret, signingKey] = await Promise.all([
+        secret(env, 'oauth-client-id'),
+        secret(env, 'oauth-client-secret'),
+        secret(env, 'oauth-signing-key', false),
+      ]);
       const ttl = Number(env.TCCC_OAUTH_TOKEN_TTL_SECONDS ?? DEFAULT_TOKEN_TTL_SECONDS);
       return {
         mode,
-        clientId: (await secret(env, 'oauth-client-id')) as string,
-        clientSecret,
-        signingKey: signingKeyFrom(await secret(env, 'oauth-signing-key', false), clientSecret),
+        clientId: clientId as string,
+        clientSecret: clientSecret as string,
+        signingKey: signingKeyFrom(signingKey, clientSecret as string),
         tokenTtlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : DEFAULT_TOKEN_TTL_SECONDS,
       };
     }
     default:
       throw new AuthMisconfigured(`TCCC_AUTH=${String(mode).slice(0, 20)} is not one of none, basic, oauth2`);
   }
+}
+
+/** How long a container keeps the configuration it loaded: secrets rotated in SSM land within it. */
+export const AUTH_CONFIG_MAX_AGE_MS = 300_000;
+
+/**
+ * loadAuthConfig for the functions: loaded once per container and kept AUTH_CONFIG_MAX_AGE_MS,
+ * so a push pays neither the environment parsing nor the key derivation. A failed load is not kept.
+ */
+export function cachedAuthConfig(maxAgeMs = AUTH_CONFIG_MAX_AGE_MS): () => Promise<AuthConfig> {
+  let cached: { config: Promise<AuthConfig>; loadedAt: number } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.loadedAt > maxAgeMs) {
+      const config = loadAuthConfig();
+      cached = { config, loadedAt: Date.now() };
+      config.catch(() => {
+        if (cached?.config === config) cached = undefined;
+      });
+    }
+    return cached.config;
+  };
 }

@@ -1,5 +1,4 @@
 import { PushRefusal } from '../edge/reply';
-import { isValidAccessToken } from './access-tokens';
 import type { AuthConfig } from './auth-config';
 import { parseBasic, parseBearer, secretsEqual } from './credentials';
 
@@ -19,6 +18,8 @@ export async function authenticate(headers: Readonly<Record<string, string>>, co
     }
     case 'oauth2': {
       const token = parseBearer(authorization);
+      // jose is a chunk of its own: only oauth2 deployments load it.
+      const { isValidAccessToken } = await import('./access-tokens');
       if (token && (await isValidAccessToken(token, config))) return;
       throw new PushRefusal('UNAUTHORIZED', token ? 'access token invalid or expired' : 'Bearer access token required');
     }

@@ -11,7 +11,9 @@ export async function readSsmSecret(name: string): Promise<string | undefined> {
   try {
     return await getParameter(name, { decrypt: true, maxAge: SECRET_MAX_AGE_SECONDS });
   } catch (error) {
-    if ((error as Error).name === 'ParameterNotFound') return undefined;
+    // Powertools wraps SSM's error: the cause says whether the parameter is simply absent.
+    const cause = (error as Error & { cause?: Error }).cause;
+    if ((error as Error).name === 'ParameterNotFound' || cause?.name === 'ParameterNotFound') return undefined;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { childPointer } from './json-pointer';
+import { toPointer } from './json-pointer';
 /**
  * The documented shape of a record, generated from its JSON Schema (see
  * scripts/codegen.mjs): which properties each object has, which values a string is
@@ -43,23 +43,29 @@ export interface Novelties {
 /** Walks a value that already passed the schema, so the types are the documented ones. */
 export function findNovelties(value: unknown, shape: KnownShape): Novelties {
   const found: Novelties = { unknownFields: [], unknownValues: [] };
-  const walk = (node: unknown, nodeShape: KnownShape, pointer: string): void => {
+  const path: Array<string | number> = [];
+  const walk = (node: unknown, nodeShape: KnownShape): void => {
     if (nodeShape.knownValues && typeof node === 'string' && !nodeShape.knownValues.includes(node)) {
-      found.unknownValues.push(`${pointer}=${node}`);
+      found.unknownValues.push(`${toPointer(path)}=${node}`);
     }
     if (nodeShape.items && Array.isArray(node)) {
-      for (const [index, item] of node.entries()) walk(item, nodeShape.items, childPointer(pointer, index));
+      for (const [index, item] of node.entries()) {
+        path.push(index);
+        walk(item, nodeShape.items);
+        path.pop();
+      }
     }
     const properties = nodeShape.properties;
     if (properties && typeof node === 'object' && node !== null && !Array.isArray(node)) {
       for (const [key, child] of Object.entries(node)) {
         const childShape = Object.hasOwn(properties, key) ? properties[key] : undefined;
-        const keyPointer = childPointer(pointer, key);
-        if (childShape) walk(child, childShape, keyPointer);
-        else found.unknownFields.push(keyPointer);
+        path.push(key);
+        if (childShape) walk(child, childShape);
+        else found.unknownFields.push(toPointer(path));
+        path.pop();
       }
     }
   };
-  walk(value, shape, '');
+  walk(value, shape);
   return found;
 }

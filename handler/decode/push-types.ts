@@ -4,7 +4,7 @@ import { PushRefusal } from '../edge/reply';
 import validateVideoCdrV1 from './generated/validate-video-cdr-v1';
 import { type VideoCdrV1, VideoCdrV1Shape } from './generated/video-cdr-v1';
 import { decodeJsonObject } from './json-body';
-import { childPointer } from './json-pointer';
+import { toPointer } from './json-pointer';
 import { findNovelties, type KnownShape, type Novelties } from './known-shape';
 import { findUnstorable } from './storable';
 
@@ -56,7 +56,7 @@ function selectPushType(query: HttpRequest['query']): PushType {
 /** "/SeatUser/Phone must be string", naming the missing property itself for `required`. */
 function describeSchemaError(error: ErrorObject): string {
   if (error.keyword === 'required') {
-    return `${childPointer(error.instancePath, String(error.params.missingProperty))} is required`;
+    return `${error.instancePath}${toPointer([String(error.params.missingProperty)])} is required`;
   }
   return `${error.instancePath || '/'} ${error.message ?? `fails ${error.keyword}`}`;
 }

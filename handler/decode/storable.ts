@@ -1,6 +1,6 @@
 import { MAX_NESTING_DEPTH } from '../limits';
 import { RESERVED_ATTRIBUTES } from '../store/item-layout';
-import { childPointer } from './json-pointer';
+import { toPointer } from './json-pointer';
 
 /**
  * What DynamoDB (or our reading back) would mangle or refuse, found before we answer:
@@ -9,33 +9,32 @@ import { childPointer } from './json-pointer';
  */
 export function findUnstorable(value: unknown): string[] {
   const problems: string[] = [];
-  const walk = (node: unknown, pointer: string, depth: number): void => {
+  const path: Array<string | number> = [];
+  const walk = (node: unknown): void => {
     if (problems.length >= 10) return;
     if (typeof node === 'number') {
-      if (!Number.isFinite(node)) problems.push(`${pointer || '/'} number is out of range`);
+      if (!Number.isFinite(node)) problems.push(`${toPointer(path)} number is out of range`);
       else if (Number.isInteger(node) && !Number.isSafeInteger(node)) {
-        problems.push(`${pointer || '/'} integer is beyond 2^53 and would lose precision`);
+        problems.push(`${toPointer(path)} integer is beyond 2^53 and would lose precision`);
       }
       return;
     }
     if (typeof node !== 'object' || node === null) return;
-    if (depth > MAX_NESTING_DEPTH) {
-      problems.push(`${pointer} is nested deeper than ${MAX_NESTING_DEPTH} levels`);
+    if (path.length >= MAX_NESTING_DEPTH) {
+      problems.push(`${toPointer(path)} is nested deeper than ${MAX_NESTING_DEPTH} levels`);
       return;
     }
-    if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) walk(item, childPointer(pointer, index), depth + 1);
-      return;
-    }
-    for (const [key, child] of Object.entries(node)) {
-      const keyPointer = childPointer(pointer, key);
-      if (key === '') problems.push(`${keyPointer} property name is empty`);
-      else if (key === '__proto__') problems.push(`${keyPointer} property name __proto__ is not accepted`);
-      else if (depth === 1 && RESERVED_ATTRIBUTES.includes(key))
-        problems.push(`${keyPointer} property name is reserved by the receiver`);
-      else walk(child, keyPointer, depth + 1);
+    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? [...node.entries()] : Object.entries(node);
+    for (const [key, child] of entries) {
+      path.push(key);
+      if (key === '') problems.push(`${toPointer(path)} property name is empty`);
+      else if (key === '__proto__') problems.push(`${toPointer(path)} property name __proto__ is not accepted`);
+      else if (path.length === 1 && RESERVED_ATTRIBUTES.includes(key as string)) {
+        problems.push(`${toPointer(path)} property name is reserved by the receiver`);
+      } else walk(child);
+      path.pop();
     }
   };
-  walk(value, '', 1);
+  walk(value);
   return problems;
 }
