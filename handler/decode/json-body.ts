@@ -27,19 +27,34 @@ function checkContentType(header: string | undefined): void {
   }
 }
 
-function bodyBytes(request: HttpRequest): Buffer {
-  const { body, isBase64Encoded } = request;
-  // Measured before decoding: a huge body costs nothing but this comparison.
-  const size = isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+function checkSize(size: number): void {
   if (size > MAX_BODY_BYTES) {
     throw new PushRefusal('BODY_TOO_LARGE', `body is about ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
   }
-  if (!isBase64Encoded) return Buffer.from(body, 'utf8');
+}
+
+/**
+ * The body as text. A base64 body is bytes: decoded as strict UTF-8. A plain one is
+ * already text (API Gateway decoded it): only checked to be well-formed.
+ */
+function bodyText(request: HttpRequest): string {
+  const { body, isBase64Encoded } = request;
+  // Measured before decoding: a huge body costs nothing but this.
+  if (!isBase64Encoded) {
+    checkSize(Buffer.byteLength(body, 'utf8'));
+    if (!body.isWellFormed()) throw new PushRefusal('MALFORMED_BODY', 'body is not valid UTF-8');
+    return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body; // a byte order mark, as TextDecoder drops it
+  }
+  checkSize(Math.floor((body.length * 3) / 4));
   const compact = body.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
     throw new PushRefusal('MALFORMED_BODY', 'body is marked base64-encoded but is not valid base64');
   }
-  return Buffer.from(compact, 'base64');
+  try {
+    return utf8.decode(Buffer.from(compact, 'base64'));
+  } catch {
+    throw new PushRefusal('MALFORMED_BODY', 'body is not valid UTF-8');
+  }
 }
 
 /**
@@ -48,14 +63,8 @@ function bodyBytes(request: HttpRequest): Buffer {
  */
 export function decodeJsonObject(request: HttpRequest): Record<string, unknown> {
   checkContentType(request.headers['content-type']);
-  const bytes = bodyBytes(request);
-  if (bytes.length === 0) throw new PushRefusal('MALFORMED_BODY', 'body is empty; expected a JSON object');
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new PushRefusal('MALFORMED_BODY', 'body is not valid UTF-8');
-  }
+  const text = bodyText(request);
+  if (text.length === 0) throw new PushRefusal('MALFORMED_BODY', 'body is empty; expected a JSON object');
   let value: unknown;
   try {
     value = JSON.parse(text);
