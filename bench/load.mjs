@@ -148,14 +148,20 @@ async function verify(endpoint, unique) {
 const stack = await startStack();
 try {
   const { unique, pushes } = plan();
-  console.log(`load: ${pushes.length} pushes (${unique.length} unique, ${pushes.length - unique.length} retries), concurrency ${CONCURRENCY}`);
+  console.log(
+    `load: ${pushes.length} pushes (${unique.length} unique, ${pushes.length - unique.length} retries), concurrency ${CONCURRENCY}`,
+  );
   const { seconds, latencies, failures } = await drive(stack.base, pushes);
   const result = await verify(stack.dynamodb, unique);
   const ms = (value) => `${value.toFixed(1)} ms`;
   console.log(`throughput   ${(pushes.length / seconds).toFixed(0)} pushes/s (${seconds.toFixed(1)} s)`);
-  console.log(`latency      p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}  max ${ms(latencies.at(-1))}`);
+  console.log(
+    `latency      p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}  max ${ms(latencies.at(-1))}`,
+  );
   console.log(`non-zero     ${failures.length}${failures.length ? ` e.g. ${JSON.stringify(failures[0])}` : ''}`);
-  console.log(`stored       lost ${result.lost}, doubled ${result.doubled}, altered ${result.altered} of ${unique.length}`);
+  console.log(
+    `stored       lost ${result.lost}, doubled ${result.doubled}, altered ${result.altered} of ${unique.length}`,
+  );
   process.exitCode = result.lost || result.doubled || result.altered || failures.length ? 1 : 0;
 } finally {
   await stack.stop();

@@ -2,6 +2,11 @@ import { MAX_NESTING_DEPTH } from '../limits';
 import { RESERVED_ATTRIBUTES } from '../store/item-layout';
 import { toPointer } from './json-pointer';
 
+/** DynamoDB numbers: magnitudes from 1E-130 to below 1E+126; attribute names up to 64 KiB - 1 of UTF-8. */
+const DYNAMODB_NUMBER_MIN = 1e-130;
+const DYNAMODB_NUMBER_MAX = 1e126;
+const MAX_NAME_BYTES = 65_535;
+
 /**
  * What DynamoDB (or our reading back) would mangle or refuse, found before we answer:
  * a record we cannot store faithfully must be refused now, not fail at PutItem and be
@@ -13,8 +18,14 @@ export function findUnstorable(value: unknown): string[] {
   const walk = (node: unknown): void => {
     if (problems.length >= 10) return;
     if (typeof node === 'number') {
-      if (!Number.isFinite(node)) problems.push(`${toPointer(path)} number is out of range`);
-      else if (Number.isInteger(node) && !Number.isSafeInteger(node)) {
+      const magnitude = Math.abs(node);
+      if (
+        !Number.isFinite(node) ||
+        magnitude >= DYNAMODB_NUMBER_MAX ||
+        (magnitude !== 0 && magnitude < DYNAMODB_NUMBER_MIN)
+      ) {
+        problems.push(`${toPointer(path)} number is out of DynamoDB's range`);
+      } else if (Number.isInteger(node) && !Number.isSafeInteger(node)) {
         problems.push(`${toPointer(path)} integer is beyond 2^53 and would lose precision`);
       }
       return;
@@ -28,7 +39,9 @@ export function findUnstorable(value: unknown): string[] {
     for (const [key, child] of entries) {
       path.push(key);
       if (key === '') problems.push(`${toPointer(path)} property name is empty`);
-      else if (key === '__proto__') problems.push(`${toPointer(path)} property name __proto__ is not accepted`);
+      else if (typeof key === 'string' && key.length > 16_383 && Buffer.byteLength(key) > MAX_NAME_BYTES) {
+        problems.push(`${toPointer(path.slice(0, -1))} has a property name longer than ${MAX_NAME_BYTES} bytes`);
+      } else if (key === '__proto__') problems.push(`${toPointer(path)} property name __proto__ is not accepted`);
       else if (path.length === 1 && RESERVED_ATTRIBUTES.includes(key as string)) {
         problems.push(`${toPointer(path)} property name is reserved by the receiver`);
       } else walk(child);

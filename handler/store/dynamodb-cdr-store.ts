@@ -10,8 +10,9 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { VideoCdrV1 } from '../decode/generated/video-cdr-v1';
+import { toAttributeMap } from './attribute-values';
 import { type CdrStore, type Receipt, type SaveOutcome, StorageUnavailable, type StoredCdr } from './cdr-store';
 import { STORAGE_BUDGET_MS } from './dynamodb-client';
 import {
@@ -91,10 +92,7 @@ export class DynamoDbCdrStore implements CdrStore {
   async save(record: VideoCdrV1, receipt: Receipt): Promise<SaveOutcome> {
     const budget = { abortSignal: AbortSignal.timeout(this.budgetMs) };
     const versionId = versionIdOf(record);
-    const item = marshall(
-      { ...record, [RECEIPT_ATTRIBUTE]: { ...receipt, versionId } },
-      { removeUndefinedValues: true },
-    );
+    const item = toAttributeMap({ ...record, [RECEIPT_ATTRIBUTE]: { ...receipt, versionId } });
     const versionPut: PutItemCommandInput = {
       TableName: this.tableName,
       Item: { ...item, [RECORD_KEY_ATTRIBUTE]: { S: versionRecordKey(record.EndedTimestamp, versionId) } },

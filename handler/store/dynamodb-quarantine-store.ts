@@ -5,7 +5,8 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { toAttributeMap } from './attribute-values';
 import type { QuarantinedPush, QuarantineStore } from './quarantine';
 
 /** The quarantine table (infra/quarantine.yml): partition key `id`, TTL on `expiresAt`. */
@@ -16,9 +17,7 @@ export class DynamoDbQuarantineStore implements QuarantineStore {
   ) {}
 
   async put(entry: QuarantinedPush): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({ TableName: this.tableName, Item: marshall(entry, { removeUndefinedValues: true }) }),
-    );
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toAttributeMap({ ...entry }) }));
   }
 
   async list(): Promise<QuarantinedPush[]> {

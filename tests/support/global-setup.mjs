@@ -6,8 +6,10 @@ export default async function globalSetup() {
   // A second one that tests/faults.test.ts pauses and resumes, out of the other tests' way.
   const [db, faulty] = await Promise.all([startDynamoDbLocal({ quiet: true }), startDynamoDbLocal({ quiet: true })]);
   globalThis.dynamoDbLocals = [db, faulty];
-  const [tables] = await Promise.all([
+  // tests/fuzz has tables of its own: its thousands of quarantined pushes stay out of the others' way.
+  const [tables, fuzzTables] = await Promise.all([
     ensureLocalTables(db.endpoint, 'test'),
+    ensureLocalTables(db.endpoint, 'fuzz'),
     ensureLocalTables(faulty.endpoint, 'test'),
   ]);
   // Test workers inherit this environment: the real handler finds DynamoDB Local through
@@ -22,6 +24,8 @@ export default async function globalSetup() {
     TCCC_AUTH: 'none',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    FUZZ_CDR_TABLE_NAME: fuzzTables.CdrTable,
+    FUZZ_QUARANTINE_TABLE_NAME: fuzzTables.QuarantineTable,
     FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
     FAULTY_DYNAMODB_PID: String(faulty.pid),
   });
