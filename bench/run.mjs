@@ -118,6 +118,8 @@ function esbuildOptions() {
     outputFileExtension: '.js',
     ...custom,
   };
+  // serverless.yml resolves the extension per command (scripts/bundle-extension.cjs): deployed, .mjs.
+  if (String(merged.outputFileExtension).startsWith('${')) merged.outputFileExtension = '.mjs';
   const options = Object.fromEntries(Object.entries(merged).filter(([key]) => !PLUGIN_ONLY_OPTIONS.includes(key)));
   const exclude = [merged.exclude ?? []].flat();
   options.external = [...[merged.external ?? []].flat(), ...(exclude.includes('*') ? [] : exclude)];
