@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
+import { classifyError } from './edge/classify-error';
 import { type ApiGatewayEvent, toHttpRequest } from './edge/http-request';
 import { envelopeReply, jsonReply, PushRefusal } from './edge/reply';
-import { classifyError } from './edge/reply-for-error';
 import { logger } from './observability';
 import type { CdrStore } from './store/cdr-store';
 import { defaultStores } from './store/default-stores';

@@ -1,8 +1,7 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { AuthMisconfigured } from '../auth/auth-config';
 import { StorageUnavailable } from '../store/cdr-store';
 import type { ErrCodeName } from './err-codes';
-import { envelopeReply, PushRefusal } from './reply';
+import { PushRefusal } from './reply';
 
 /** What the envelope says of an error: its ErrCode name and a message safe to send and log. */
 export function classifyError(error: unknown): { code: ErrCodeName; errMsg: string } {
@@ -14,10 +13,4 @@ export function classifyError(error: unknown): { code: ErrCodeName; errMsg: stri
     return { code: 'INTERNAL_ERROR', errMsg: 'the receiver’s authentication is misconfigured; nothing was stored' };
   }
   return { code: 'INTERNAL_ERROR', errMsg: 'internal error; the record was not stored, push again' };
-}
-
-/** Whatever went wrong becomes an envelope: nothing throws past a handler. */
-export function replyForError(error: unknown): APIGatewayProxyResult {
-  const { code, errMsg } = classifyError(error);
-  return envelopeReply(code, errMsg);
 }
