@@ -5,5 +5,17 @@
  */
 export const MAX_BODY_BYTES = 128 * 1024;
 
-/** DynamoDB refuses documents nested deeper than 32 levels. */
-export const MAX_NESTING_DEPTH = 32;
+/**
+ * DynamoDB refuses documents nested deeper than 32 levels, and the store keeps a record
+ * one level down (under `record`): the record itself may nest 31.
+ */
+export const MAX_NESTING_DEPTH = 31;
+
+/**
+ * A record's natural key (e.g. SdkAppId and RecordId) becomes part of a DynamoDB sort key,
+ * which holds 1,024 bytes; the store adds its prefixes and a version id to it.
+ */
+export const MAX_NATURAL_KEY_BYTES = 900;
+
+/** A SessionId is 1 to 256 characters in every schema (tests/decode check it); reads check the same. */
+export const MAX_SESSION_ID_LENGTH = 256;

@@ -1,18 +1,18 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
+import { decodePush } from './decode/decode-push';
 import { redactPersonalData } from './decode/known-shape';
-import { decodePush } from './decode/push-types';
-import { classifyError } from './edge/classify-error';
-import { ERR_CODES, type ErrCodeName } from './edge/err-codes';
-import { type ApiGatewayEvent, type HttpRequest, toHttpRequest } from './edge/http-request';
-import { envelopeReply, PushRefusal } from './edge/reply';
-import { countMetric, logger, METRIC, metrics } from './observability';
+import { type HttpRequest, toHttpRequest } from './edge/http-request';
+import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
+import { envelopeReply } from './edge/reply';
+import { causeOf, classifyError, ERR_CODES, type ErrCodeName, Refusal, StorageUnavailable } from './errors';
+import { newRecordOf, receiptOf } from './new-record';
+import { boundedList, countMetric, logger, METRIC } from './observability';
 import { quarantineEntry } from './quarantine-push';
-import { receiptOf } from './receipt';
-import { type CdrStore, StorageUnavailable } from './store/cdr-store';
 import { defaultStores } from './store/default-stores';
 import type { QuarantineStore } from './store/quarantine';
+import type { RecordStore, SaveOutcome } from './store/record-store';
 
 /** Refusals of an authenticated push whose body may still be worth keeping and replaying. */
 const QUARANTINED: ReadonlySet<ErrCodeName> = new Set([
@@ -24,14 +24,14 @@ const QUARANTINED: ReadonlySet<ErrCodeName> = new Set([
 ]);
 
 export interface PushDependencies {
-  readonly store: CdrStore;
+  readonly store: RecordStore;
   readonly quarantine: QuarantineStore;
   readonly loadAuth?: () => Promise<AuthConfig>;
   readonly now?: () => Date;
 }
 
 /**
- * The push endpoint, `POST /?action=videoCdr&version=1`: event in, envelope out.
+ * The push endpoint, `POST /?action=<type>[&version=1]`: event in, envelope out.
  * ErrCode 0 only once the record is durably stored.
  */
 export function createPushHandler({
@@ -42,21 +42,21 @@ export function createPushHandler({
 }: PushDependencies) {
   async function receive(request: HttpRequest, receivedAt: Date): Promise<APIGatewayProxyResult> {
     if (request.method !== 'POST') {
-      throw new PushRefusal('METHOD_NOT_ALLOWED', `method ${request.method} is not allowed; pushes are POST`);
+      throw new Refusal('METHOD_NOT_ALLOWED', `method ${request.method.slice(0, 16)} is not allowed; pushes are POST`);
     }
     await authenticate(request.headers, await loadAuth());
     try {
       return await storePush(request, receivedAt);
     } catch (error) {
-      if (error instanceof PushRefusal && QUARANTINED.has(error.code))
-        await keepInQuarantine(request, error, receivedAt);
+      if (error instanceof Refusal && QUARANTINED.has(error.code)) await keepInQuarantine(request, error, receivedAt);
       throw error;
     }
   }
 
   async function storePush(request: HttpRequest, receivedAt: Date): Promise<APIGatewayProxyResult> {
     const push = decodePush(request);
-    logger.appendKeys({ sessionId: push.record.SessionId });
+    const action = push.type.action;
+    logger.appendKeys({ sessionId: push.sessionId, action });
     // Redacting costs a copy of the record: only for a level that prints it.
     if (logger.getLevelName() === 'DEBUG') {
       logger.debug('push decoded', { record: redactPersonalData(push.record, push.shape) });
@@ -67,18 +67,19 @@ export function createPushHandler({
       pushId: request.headers['x-tccc-push-uuid'],
     });
     if (receipt.unknownFields || receipt.unknownValues) {
+      // Pointers only (values may be personal data), and bounded: a log event holds 256 KB.
       logger.warn('push carries fields or values the schema does not document; stored as received', {
-        unknownFields: receipt.unknownFields,
-        unknownValues: receipt.unknownValues,
+        unknownFields: boundedList(receipt.unknownFields),
+        unknownValues: boundedList(receipt.unknownValues?.map((pointer) => pointer.split('=')[0] as string)),
       });
     }
-    const outcome = await store.save(push.record, receipt);
-    countMetric(outcome === 'duplicate' ? METRIC.duplicate : METRIC.accepted);
+    const outcome: SaveOutcome = await store.save(newRecordOf(push, receipt));
+    countMetric(outcome === 'duplicate' ? METRIC.duplicate : METRIC.accepted, { action });
     logger.info(`push ${outcome}`, { outcome });
     return envelopeReply('OK', outcome === 'duplicate' ? 'ok: already stored' : 'ok: stored');
   }
 
-  async function keepInQuarantine(request: HttpRequest, refusal: PushRefusal, receivedAt: Date): Promise<void> {
+  async function keepInQuarantine(request: HttpRequest, refusal: Refusal, receivedAt: Date): Promise<void> {
     const entry = quarantineEntry(
       request,
       { errCode: ERR_CODES[refusal.code].errCode, errMsg: refusal.message },
@@ -91,11 +92,11 @@ export function createPushHandler({
     } catch (error) {
       // The refusal stands either way: TCCC is told, and retries.
       countMetric(METRIC.storageFailure);
-      logger.error('refused push could not be quarantined', { error: (error as Error).message });
+      logger.error('refused push could not be quarantined', { cause: causeOf(error) });
     }
   }
 
-  return async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
+  return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     const receivedAt = now();
     try {
       const request = toHttpRequest(event);
@@ -105,17 +106,16 @@ export function createPushHandler({
       const { code, errMsg } = classifyError(error);
       const reply = envelopeReply(code, errMsg);
       countMetric(METRIC.rejected, { ErrCode: String(ERR_CODES[code].errCode) });
+      // Only a real storage fault counts as one: the alarm on it must mean something.
       if (error instanceof StorageUnavailable) countMetric(METRIC.storageFailure);
-      const detail = error instanceof PushRefusal ? {} : { error: (error as Error)?.message ?? String(error) };
-      if (reply.statusCode >= 500)
-        logger.error('push refused', { statusCode: reply.statusCode, errCode: code, errMsg, ...detail });
-      else logger.warn('push refused', { statusCode: reply.statusCode, errCode: code, errMsg });
+      if (reply.statusCode >= 500) {
+        logger.error('push refused', { statusCode: reply.statusCode, errCode: code, errMsg, cause: causeOf(error) });
+      } else logger.warn('push refused', { statusCode: reply.statusCode, errCode: code, errMsg });
       return reply;
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
     }
-  };
+  });
 }
 
-export const handler = createPushHandler(defaultStores());
+export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createPushHandler(
+  defaultStores(),
+);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { decodePush } from './decode/push-types';
+import { decodePush } from './decode/decode-push';
 import type { HttpRequest } from './edge/http-request';
-import { PushRefusal } from './edge/reply';
+import { Refusal } from './errors';
 import { MAX_BODY_BYTES } from './limits';
-import { receiptOf } from './receipt';
-import type { CdrStore, SaveOutcome } from './store/cdr-store';
+import { newRecordOf, receiptOf } from './new-record';
 import type { QuarantinedPush } from './store/quarantine';
+import type { RecordStore, SaveOutcome } from './store/record-store';
 
 export const QUARANTINE_TTL_SECONDS = 30 * 24 * 3600;
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
@@ -45,12 +45,13 @@ export function quarantineEntry(
  */
 export async function replayQuarantined(
   entry: QuarantinedPush,
-  store: CdrStore,
+  store: RecordStore,
   now: Date = new Date(),
 ): Promise<{ outcome: SaveOutcome } | { refused: string }> {
   const request: HttpRequest = {
     method: 'POST',
     path: '/',
+    route: 'POST /',
     headers: entry.headers,
     query: entry.query,
     pathParameters: {},
@@ -67,9 +68,9 @@ export async function replayQuarantined(
       pushId: entry.headers['x-tccc-push-uuid'],
       replayedAt: now.toISOString(),
     });
-    return { outcome: await store.save(push.record, receipt) };
+    return { outcome: await store.save(newRecordOf(push, receipt)) };
   } catch (error) {
-    if (error instanceof PushRefusal) return { refused: `${error.code}: ${error.message}` };
+    if (error instanceof Refusal) return { refused: `${error.code}: ${error.message}` };
     throw error;
   }
 }

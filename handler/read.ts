@@ -1,55 +1,97 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult } from 'aws-lambda';
-import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
-import { classifyError } from './edge/classify-error';
-import { type ApiGatewayEvent, toHttpRequest } from './edge/http-request';
-import { envelopeReply, jsonReply, PushRefusal } from './edge/reply';
+import { type HttpRequest, toHttpRequest } from './edge/http-request';
+import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
+import { envelopeReply, jsonReply } from './edge/reply';
+import { causeOf, classifyError, Refusal } from './errors';
+import { quoted } from './escape';
+import { MAX_SESSION_ID_LENGTH } from './limits';
 import { logger } from './observability';
-import type { CdrStore } from './store/cdr-store';
 import { defaultStores } from './store/default-stores';
+import type { RecordStore } from './store/record-store';
 
 export interface ReadDependencies {
-  readonly store: CdrStore;
+  readonly store: RecordStore;
   readonly loadAuth?: () => Promise<AuthConfig>;
+  /** Deployed behind API Gateway's IAM authorization (not serverless-offline, not `invoke local`). */
+  readonly deployed?: boolean;
 }
 
-/** Deployed, the route has IAM authorization: API Gateway has already checked the caller. */
-function authorizedByIam(event: ApiGatewayEvent): boolean {
-  return Boolean((event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam);
+/** The video CDR's own routes answer only its records. */
+const VIDEO_CDR = 'videoCdr';
+
+type Route = (sessionId: string, store: RecordStore) => Promise<APIGatewayProxyResult>;
+
+const notFound = (sessionId: string) => envelopeReply('NOT_FOUND', `nothing stored for SessionId ${quoted(sessionId)}`);
+
+/** Read routes by path template, as API Gateway matched them (never by the path's own text). */
+const ROUTES: Readonly<Record<string, Route>> = {
+  '/cdrs/{SessionId}': async (sessionId, store) => {
+    const [current] = await store.currentRecords(sessionId, VIDEO_CDR);
+    return current ? jsonReply(200, { record: current.record, receipt: current.receipt }) : notFound(sessionId);
+  },
+  '/cdrs/{SessionId}/versions': async (sessionId, store) => {
+    const versions = await store.versions(sessionId, VIDEO_CDR);
+    if (versions.length === 0) return notFound(sessionId);
+    return jsonReply(200, { versions: versions.map(({ record, receipt }) => ({ record, receipt })) });
+  },
+  '/sessions/{SessionId}': async (sessionId, store) => {
+    const items = await store.currentRecords(sessionId);
+    return items.length > 0 ? jsonReply(200, { SessionId: sessionId, items }) : notFound(sessionId);
+  },
+  '/sessions/{SessionId}/versions': async (sessionId, store) => {
+    const items = await store.versions(sessionId);
+    return items.length > 0 ? jsonReply(200, { SessionId: sessionId, items }) : notFound(sessionId);
+  },
+};
+
+/** A SessionId as pushes have it: 1 to MAX_SESSION_ID_LENGTH characters. */
+function sessionIdOf(request: HttpRequest): string {
+  const sessionId = request.pathParameters.SessionId ?? '';
+  if (sessionId.length === 0 || sessionId.length > MAX_SESSION_ID_LENGTH) {
+    throw new Refusal('INVALID_PARAMETER', `path parameter SessionId must be 1 to ${MAX_SESSION_ID_LENGTH} characters`);
+  }
+  return sessionId;
 }
 
 /**
- * Reading back: `GET /cdrs/{SessionId}` answers `{record, receipt}` of the current
- * version; `GET /cdrs/{SessionId}/versions` answers `{versions: [...]}`, every distinct version.
- * Locally it wants the same credentials as pushes.
+ * Reading back, by SessionId. Deployed, the routes have IAM authorization: API Gateway has
+ * checked the caller and says so in the request context. Locally nothing a client sends can
+ * stand for that (serverless-offline fills the context from a header), so the push
+ * credentials are asked for instead.
  */
-export function createReadHandler({ store, loadAuth = cachedAuthConfig() }: ReadDependencies) {
-  return async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
+export function createReadHandler({ store, loadAuth = cachedAuthConfig(), deployed = isDeployed() }: ReadDependencies) {
+  async function authorize(event: ApiGatewayEvent, request: HttpRequest): Promise<void> {
+    if (!deployed) return authenticate(request.headers, await loadAuth());
+    if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
+      throw new Refusal('UNAUTHORIZED', 'this route needs IAM authorization');
+    }
+  }
+
+  return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
       const request = toHttpRequest(event);
       logger.appendKeys({ requestId: request.requestId });
-      if (request.method !== 'GET') {
-        throw new PushRefusal('METHOD_NOT_ALLOWED', `method ${request.method} is not allowed; use GET`);
+      const [method, template = ''] = request.route.split(' ');
+      const route = Object.hasOwn(ROUTES, template) ? ROUTES[template] : undefined;
+      if (!route) throw new Refusal('NOT_FOUND', 'no such route');
+      if (method !== 'GET' || request.method !== 'GET') {
+        throw new Refusal('METHOD_NOT_ALLOWED', 'reads are GET');
       }
-      if (!authorizedByIam(event)) await authenticate(request.headers, await loadAuth());
-      const sessionId = request.pathParameters.SessionId ?? '';
-      if (request.path.endsWith('/versions')) {
-        const versions = await store.listVersions(sessionId);
-        if (versions.length === 0) return envelopeReply('NOT_FOUND', `no record for SessionId ${sessionId}`);
-        return jsonReply(200, { versions });
-      }
-      const current = await store.getCurrent(sessionId);
-      if (!current) return envelopeReply('NOT_FOUND', `no record for SessionId ${sessionId}`);
-      return jsonReply(200, current);
+      await authorize(event, request);
+      return await route(sessionIdOf(request), store);
     } catch (error) {
       const { code, errMsg } = classifyError(error);
       const reply = envelopeReply(code, errMsg);
-      logger.warn('read refused', { statusCode: reply.statusCode, errCode: code, errMsg });
+      if (reply.statusCode >= 500) {
+        logger.error('read refused', { statusCode: reply.statusCode, errCode: code, errMsg, cause: causeOf(error) });
+      } else logger.warn('read refused', { statusCode: reply.statusCode, errCode: code, errMsg });
       return reply;
-    } finally {
-      logger.resetKeys();
     }
-  };
+  });
 }
 
-export const handler = createReadHandler(defaultStores());
+export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createReadHandler(
+  defaultStores(),
+);

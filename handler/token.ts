@@ -2,7 +2,8 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { issueAccessToken } from './auth/access-tokens';
 import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { parseBasic, secretsEqual } from './auth/credentials';
-import { type ApiGatewayEvent, toHttpRequest } from './edge/http-request';
+import { toHttpRequest } from './edge/http-request';
+import type { ApiGatewayEvent } from './edge/lambda-entry';
 import { logger } from './observability';
 
 /** RFC 6749 section 5.2 error codes this endpoint answers. */

@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ERR_CODES, type ErrCodeName } from '../handler/edge/err-codes';
+import { ERR_CODES, type ErrCodeName } from '../handler/errors';
 import { MAX_BODY_BYTES } from '../handler/limits';
 import { handler } from '../handler/push';
 import { rawCurrentItem, rawItems } from './support/dynamodb';

@@ -1,4 +1,5 @@
 import { createHash, hkdfSync } from 'node:crypto';
+import { Misconfigured } from '../errors';
 
 /** The three modes TCCC's console offers for its data push. */
 export type AuthMode = 'none' | 'basic' | 'oauth2';
@@ -15,14 +16,10 @@ export type AuthConfig =
       readonly tokenTtlSeconds: number;
     };
 
-export class AuthMisconfigured extends Error {
-  override readonly name = 'AuthMisconfigured';
-}
-
 const DEFAULT_TOKEN_TTL_SECONDS = 900;
 
 /** Deployed (not serverless-offline, not `invoke local`): then `none` needs an explicit opt-in. */
-function isDeployed(env: NodeJS.ProcessEnv): boolean {
+export function isDeployed(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.IS_OFFLINE && !env.IS_LOCAL;
 }
 
@@ -37,13 +34,13 @@ async function secret(env: NodeJS.ProcessEnv, name: string, required = true): Pr
   if (path) {
     const { readSsmSecret } = await import('./ssm-secrets');
     value = await readSsmSecret(`${path.replace(/\/?$/, '/')}${name}`).catch((error: unknown) => {
-      throw new AuthMisconfigured(`secret ${name} cannot be read from SSM: ${(error as Error).name}`);
+      throw new Misconfigured(`secret ${name} cannot be read from SSM: ${(error as Error).name}`);
     });
   } else {
     value = env[envName];
   }
   if (required && !value) {
-    throw new AuthMisconfigured(`secret ${name} is not set (${path ? `SSM ${path}${name}` : envName})`);
+    throw new Misconfigured(`secret ${name} is not set (${path ? `SSM ${path}${name}` : envName})`);
   }
   return value || undefined;
 }
@@ -54,13 +51,13 @@ function signingKeyFrom(configured: string | undefined, clientSecret: string): U
   return new Uint8Array(hkdfSync('sha256', clientSecret, 'tccc-cdr-receiver', 'oauth2 access token signing', 32));
 }
 
-/** The configuration in force, from TCCC_AUTH and the secrets; throws AuthMisconfigured. */
+/** The configuration in force, from TCCC_AUTH and the secrets; throws Misconfigured. */
 export async function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): Promise<AuthConfig> {
   const mode = (env.TCCC_AUTH ?? 'none') as AuthMode;
   switch (mode) {
     case 'none':
       if (isDeployed(env) && env.TCCC_ALLOW_UNAUTHENTICATED !== 'true') {
-        throw new AuthMisconfigured('TCCC_AUTH=none on a deployed stage needs TCCC_ALLOW_UNAUTHENTICATED=true');
+        throw new Misconfigured('TCCC_AUTH=none on a deployed stage needs TCCC_ALLOW_UNAUTHENTICATED=true');
       }
       return { mode };
     case 'basic': {
@@ -83,7 +80,7 @@ export async function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): Prom
       };
     }
     default:
-      throw new AuthMisconfigured(`TCCC_AUTH=${String(mode).slice(0, 20)} is not one of none, basic, oauth2`);
+      throw new Misconfigured(`TCCC_AUTH=${String(mode).slice(0, 20)} is not one of none, basic, oauth2`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { PushRefusal } from '../edge/reply';
+import { Refusal } from '../errors';
 import type { AuthConfig } from './auth-config';
 import { parseBasic, parseBearer, secretsEqual } from './credentials';
 
@@ -14,14 +14,14 @@ export async function authenticate(headers: Readonly<Record<string, string>>, co
       const userOk = secretsEqual(given?.username ?? '', config.username);
       const passwordOk = secretsEqual(given?.password ?? '', config.password);
       if (given && userOk && passwordOk) return;
-      throw new PushRefusal('UNAUTHORIZED', given ? 'wrong credentials' : 'HTTP Basic credentials required');
+      throw new Refusal('UNAUTHORIZED', given ? 'wrong credentials' : 'HTTP Basic credentials required');
     }
     case 'oauth2': {
       const token = parseBearer(authorization);
       // jose is a chunk of its own: only oauth2 deployments load it.
       const { isValidAccessToken } = await import('./access-tokens');
       if (token && (await isValidAccessToken(token, config))) return;
-      throw new PushRefusal('UNAUTHORIZED', token ? 'access token invalid or expired' : 'Bearer access token required');
+      throw new Refusal('UNAUTHORIZED', token ? 'access token invalid or expired' : 'Bearer access token required');
     }
   }
 }

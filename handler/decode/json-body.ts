@@ -1,6 +1,6 @@
 import { parse as parseContentType } from 'content-type';
 import type { HttpRequest } from '../edge/http-request';
-import { PushRefusal } from '../edge/reply';
+import { Refusal } from '../errors';
 import { MAX_BODY_BYTES } from '../limits';
 
 /** TCCC sends `application/json;charset=utf8`: `utf8` is not a registered charset name, so accept both spellings. */
@@ -10,17 +10,17 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function checkContentType(header: string | undefined): void {
   if (header === undefined) {
-    throw new PushRefusal('UNSUPPORTED_MEDIA_TYPE', 'Content-Type is missing; expected application/json;charset=utf8');
+    throw new Refusal('UNSUPPORTED_MEDIA_TYPE', 'Content-Type is missing; expected application/json;charset=utf8');
   }
   let parsed: ReturnType<typeof parseContentType>;
   try {
     parsed = parseContentType(header);
   } catch {
-    throw new PushRefusal('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${header.slice(0, 100)}" cannot be parsed`);
+    throw new Refusal('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${header.slice(0, 100)}" cannot be parsed`);
   }
   const charset = parsed.parameters.charset?.toLowerCase();
   if (parsed.type !== 'application/json' || (charset !== undefined && !UTF8_CHARSETS.has(charset))) {
-    throw new PushRefusal(
+    throw new Refusal(
       'UNSUPPORTED_MEDIA_TYPE',
       `Content-Type "${header.slice(0, 100)}" is not accepted; expected application/json;charset=utf8`,
     );
@@ -29,7 +29,7 @@ function checkContentType(header: string | undefined): void {
 
 function checkSize(size: number): void {
   if (size > MAX_BODY_BYTES) {
-    throw new PushRefusal('BODY_TOO_LARGE', `body is about ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
+    throw new Refusal('BODY_TOO_LARGE', `body is about ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
   }
 }
 
@@ -42,7 +42,7 @@ function bodyText(request: HttpRequest): string {
   // Measured before decoding: a huge body costs nothing but this.
   if (!isBase64Encoded) {
     checkSize(Buffer.byteLength(body, 'utf8'));
-    if (!body.isWellFormed()) throw new PushRefusal('MALFORMED_BODY', 'body is not valid UTF-8');
+    if (!body.isWellFormed()) throw new Refusal('MALFORMED_BODY', 'body is not valid UTF-8');
     return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body; // a byte order mark, as TextDecoder drops it
   }
   // Far over the cap whatever its whitespace: refused before even scanning it.
@@ -51,31 +51,31 @@ function bodyText(request: HttpRequest): string {
   const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
   checkSize(Math.floor((compact.length * 3) / 4) - padding); // exact for valid base64
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw new PushRefusal('MALFORMED_BODY', 'body is marked base64-encoded but is not valid base64');
+    throw new Refusal('MALFORMED_BODY', 'body is marked base64-encoded but is not valid base64');
   }
   try {
     return utf8.decode(Buffer.from(compact, 'base64'));
   } catch {
-    throw new PushRefusal('MALFORMED_BODY', 'body is not valid UTF-8');
+    throw new Refusal('MALFORMED_BODY', 'body is not valid UTF-8');
   }
 }
 
 /**
  * The HTTP body as a JSON object: content type, size cap, base64, strict UTF-8, JSON.
- * Refuses with a specific PushRefusal at the first step that fails.
+ * Refuses with a specific Refusal at the first step that fails.
  */
 export function decodeJsonObject(request: HttpRequest): Record<string, unknown> {
   checkContentType(request.headers['content-type']);
   const text = bodyText(request);
-  if (text.length === 0) throw new PushRefusal('MALFORMED_BODY', 'body is empty; expected a JSON object');
+  if (text.length === 0) throw new Refusal('MALFORMED_BODY', 'body is empty; expected a JSON object');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PushRefusal('MALFORMED_BODY', `body is not valid JSON: ${(error as Error).message}`);
+    throw new Refusal('MALFORMED_BODY', `body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new PushRefusal(
+    throw new Refusal(
       'MALFORMED_BODY',
       `body is JSON ${Array.isArray(value) ? 'array' : typeof value}; expected an object`,
     );

@@ -1,5 +1,4 @@
 import { MAX_NESTING_DEPTH } from '../limits';
-import { RESERVED_ATTRIBUTES } from '../store/item-layout';
 import { toPointer } from './json-pointer';
 
 /** DynamoDB numbers: magnitudes from 1E-130 to below 1E+126; attribute names up to 64 KiB - 1 of UTF-8. */
@@ -42,9 +41,7 @@ export function findUnstorable(value: unknown): string[] {
       else if (typeof key === 'string' && key.length > 16_383 && Buffer.byteLength(key) > MAX_NAME_BYTES) {
         problems.push(`${toPointer(path.slice(0, -1))} has a property name longer than ${MAX_NAME_BYTES} bytes`);
       } else if (key === '__proto__') problems.push(`${toPointer(path)} property name __proto__ is not accepted`);
-      else if (path.length === 1 && RESERVED_ATTRIBUTES.includes(key as string)) {
-        problems.push(`${toPointer(path)} property name is reserved by the receiver`);
-      } else walk(child);
+      else walk(child);
       path.pop();
     }
   };

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-
-/** Both API Gateway payload formats: REST API (v1) and HTTP API (v2). */
-export type ApiGatewayEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+import type { ApiGatewayEvent } from './lambda-entry';
 
 /** One HTTP request, whatever API Gateway flavour delivered it. */
 export interface HttpRequest {
   readonly method: string;
   readonly path: string;
+  /** The route API Gateway matched, as method and path template: `GET /cdrs/{SessionId}`. */
+  readonly route: string;
   /** Header names lower-cased: HTTP API lower-cases them, REST API does not. */
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
@@ -55,6 +55,7 @@ export function toHttpRequest(event: ApiGatewayEvent): HttpRequest {
     return {
       method: event.requestContext.http.method.toUpperCase(),
       path: event.rawPath,
+      route: event.routeKey,
       headers: lowerCaseKeys(definedEntries(event.headers)),
       query: definedEntries(event.queryStringParameters),
       pathParameters: definedEntries(event.pathParameters),
@@ -66,6 +67,7 @@ export function toHttpRequest(event: ApiGatewayEvent): HttpRequest {
   return {
     method: event.httpMethod.toUpperCase(),
     path: event.path,
+    route: `${event.httpMethod.toUpperCase()} ${event.resource}`,
     headers: lowerCaseKeys(definedEntries(event.headers)),
     query: restApiQuery(event),
     pathParameters: definedEntries(event.pathParameters),

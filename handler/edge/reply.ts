@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ERR_CODES, type ErrCodeName } from './err-codes';
+import { ERR_CODES, type ErrCodeName } from '../errors';
 
 /** The reply TCCC expects: `{"ErrCode": n, "ErrMsg": "..."}`. */
 export interface Envelope {
@@ -18,19 +18,4 @@ export function envelopeReply(name: ErrCodeName, errMsg: string): APIGatewayProx
 
 export function jsonReply(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
-}
-
-/**
- * A refusal raised anywhere on the way from the edge to the store; the edge turns
- * it into an envelope. Anything else thrown is our own fault (INTERNAL_ERROR).
- */
-export class PushRefusal extends Error {
-  override readonly name = 'PushRefusal';
-  constructor(
-    readonly code: ErrCodeName,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

@@ -1,15 +1,25 @@
 /**
- * Names the store adds to a record's item. TCCC names its fields in PascalCase; ours
- * start lower-case, and a pushed record may not use them (see decode/storable.ts).
+ * How records sit in the table: partition key SessionId, sort key recordKey.
+ * - `R#<action>#<naturalKey>`: a record's current version (one item per record, the only
+ *   item a new record costs);
+ * - `V#<action>#<naturalKey>#<versionId>`: the other versions, written only when a record
+ *   gets a second, different version.
+ * Each item holds `action`, `ordering`, the record as pushed under `record` and a `receipt`
+ * map; the current version may also carry query-index attributes.
  */
+export const SESSION_ID_ATTRIBUTE = 'SessionId';
 export const RECORD_KEY_ATTRIBUTE = 'recordKey';
-export const RECEIPT_ATTRIBUTE = 'receipt';
-export const RESERVED_ATTRIBUTES: readonly string[] = [RECORD_KEY_ATTRIBUTE, RECEIPT_ATTRIBUTE];
 
-export const CURRENT_RECORD_KEY = 'CURRENT';
-export const VERSION_KEY_PREFIX = 'VERSION#';
+const CURRENT_PREFIX = 'R#';
+const VERSION_PREFIX = 'V#';
 
-/** Zero-padded so that versions sort by EndedTimestamp in a Query. */
-export function versionRecordKey(endedTimestamp: number, versionId: string): string {
-  return `${VERSION_KEY_PREFIX}${String(endedTimestamp).padStart(16, '0')}#${versionId}`;
-}
+/** Sort-key prefix of the current versions: of all types, of one type. */
+export const currentKeyPrefix = (action?: string): string =>
+  action === undefined ? CURRENT_PREFIX : `${CURRENT_PREFIX}${action}#`;
+export const versionKeyPrefix = (action?: string): string =>
+  action === undefined ? VERSION_PREFIX : `${VERSION_PREFIX}${action}#`;
+
+export const currentRecordKey = (action: string, naturalKey: string): string =>
+  `${CURRENT_PREFIX}${action}#${naturalKey}`;
+export const versionRecordKey = (action: string, naturalKey: string, versionId: string): string =>
+  `${VERSION_PREFIX}${action}#${naturalKey}#${versionId}`;

@@ -1,5 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type AuthConfig, AuthMisconfigured, loadAuthConfig } from '../../handler/auth/auth-config';
+import { type AuthConfig, loadAuthConfig } from '../../handler/auth/auth-config';
+import { Misconfigured } from '../../handler/errors';
 import { createPushHandler } from '../../handler/push';
 import { createReadHandler } from '../../handler/read';
 import { createTokenHandler } from '../../handler/token';
@@ -197,7 +198,7 @@ describe('auth configuration', () => {
   it('refuses `none` on a deployed stage unless explicitly allowed', async () => {
     const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'tccc-cdr-receiver-prod-push', TCCC_AUTH: 'none' };
 
-    await expect(loadAuthConfig(deployed)).rejects.toThrow(AuthMisconfigured);
+    await expect(loadAuthConfig(deployed)).rejects.toThrow(Misconfigured);
     await expect(loadAuthConfig({ ...deployed, TCCC_ALLOW_UNAUTHENTICATED: 'true' })).resolves.toEqual({
       mode: 'none',
     });

@@ -20,7 +20,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import { ERR_CODES, type ErrCodeName } from '../../handler/edge/err-codes';
+import { ERR_CODES, type ErrCodeName } from '../../handler/errors';
 import { MAX_BODY_BYTES, MAX_NESTING_DEPTH } from '../../handler/limits';
 import { handler } from '../../handler/push';
 import { rawItems } from '../support/dynamodb';

@@ -1,35 +1,37 @@
-import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDbCdrStore } from '../../handler/store/dynamodb-cdr-store';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
 import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
+import { currentKeyPrefix } from '../../handler/store/item-layout';
 
 /** Set by tests/support/global-setup.mjs. */
 export const tableName = (): string => process.env.CDR_TABLE_NAME as string;
 
 const inspector = new DynamoDBClient({});
 
-/** All items of a session exactly as DynamoDB holds them, current record first. */
-export async function rawItems(sessionId: string) {
+/** All items of a session exactly as DynamoDB holds them, in sort-key order (current versions `R#` first). */
+export async function rawItems(sessionId: string, keyPrefix = '') {
   const output = await inspector.send(
     new QueryCommand({
       TableName: tableName(),
-      KeyConditionExpression: 'SessionId = :s',
-      ExpressionAttributeValues: { ':s': { S: sessionId } },
+      KeyConditionExpression: keyPrefix ? 'SessionId = :s AND begins_with(recordKey, :p)' : 'SessionId = :s',
+      ExpressionAttributeValues: { ':s': { S: sessionId }, ...(keyPrefix && { ':p': { S: keyPrefix } }) },
       ConsistentRead: true,
     }),
   );
   return output.Items ?? [];
 }
 
-export async function rawCurrentItem(sessionId: string) {
-  const output = await inspector.send(
-    new GetItemCommand({
-      TableName: tableName(),
-      Key: { SessionId: { S: sessionId }, recordKey: { S: 'CURRENT' } },
-      ConsistentRead: true,
-    }),
-  );
-  return output.Item;
+/** The current item of the session's record of `action` (the first, if several), as DynamoDB holds it. */
+export async function rawCurrentItem(sessionId: string, action = 'videoCdr') {
+  return (await rawItems(sessionId, currentKeyPrefix(action)))[0];
+}
+
+/** The record of that current item, as stored. */
+export async function storedRecord(sessionId: string, action = 'videoCdr') {
+  const item = await rawCurrentItem(sessionId, action);
+  return item && (unmarshall(item).record as Record<string, unknown>);
 }
 
 const WRITE_COMMANDS = new Set([
@@ -55,7 +57,7 @@ export function countingStore() {
     },
     { step: 'initialize', name: 'countWrites' },
   );
-  return { store: new DynamoDbCdrStore(client, tableName()), counts };
+  return { store: new DynamoDbRecordStore(client, tableName()), counts };
 }
 
 export const quarantineTableName = (): string => process.env.QUARANTINE_TABLE_NAME as string;

@@ -1,13 +1,13 @@
-import { decodePush } from '../../handler/decode/push-types';
+import { decodePush } from '../../handler/decode/decode-push';
 import { toHttpRequest } from '../../handler/edge/http-request';
-import { PushRefusal } from '../../handler/edge/reply';
+import { Refusal } from '../../handler/errors';
 import { pushEvent, sampleRecord } from '../support/events';
 
-function refusalOf(body: unknown): PushRefusal {
+function refusalOf(body: unknown): Refusal {
   try {
     decodePush(toHttpRequest(pushEvent(body)));
   } catch (error) {
-    if (error instanceof PushRefusal) return error;
+    if (error instanceof Refusal) return error;
     throw error;
   }
   throw new Error('expected a refusal');
@@ -106,7 +106,7 @@ describe('decodePush: the video CDR schema', () => {
       try {
         decodePush(toHttpRequest({ ...pushEvent({}), body: record }));
       } catch (error) {
-        return error as PushRefusal;
+        return error as Refusal;
       }
       throw new Error('expected a refusal');
     })();

@@ -1,0 +1,17 @@
+/**
+ * Control characters (C0, DEL, C1), bidirectional overrides and isolates, and line
+ * separators: what can rewrite a terminal (clear screen, window title, carriage return)
+ * or reorder what a reader sees.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unsafe character shown as `\u{XX}`: fit for a terminal, a log line or a message. */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE, (char) => `\\u{${(char.codePointAt(0) as number).toString(16)}}`);
+}
+
+/** A client-given value fit to echo in a reply: escaped, and at most `max` characters of it. */
+export function quoted(value: string, max = 64): string {
+  const shown = escapeControls(value.length > max ? `${value.slice(0, max)}…` : value);
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,253 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StorageUnavailable } from '../errors';
+import { toAttributeMap } from './attribute-values';
+import { STORAGE_BUDGET_MS } from './dynamodb-client';
+import {
+  currentKeyPrefix,
+  currentRecordKey,
+  RECORD_KEY_ATTRIBUTE,
+  SESSION_ID_ATTRIBUTE,
+  versionKeyPrefix,
+  versionRecordKey,
+} from './item-layout';
+import type { NewRecord, RecordStore, SaveOutcome, StoredRecord } from './record-store';
+import { versionIdOf } from './version-id';
+
+type SendOptions = { abortSignal: AbortSignal };
+type Item = Record<string, AttributeValue>;
+
+/** What decides which version is current: ordering, then the earlier receipt loses, then the versionId. */
+interface Rank {
+  readonly ordering: number;
+  readonly receivedAt: string;
+  readonly versionId: string;
+}
+
+function rankOf(item: Item): Rank {
+  const receipt = item.receipt?.M;
+  return {
+    ordering: Number(item.ordering?.N ?? Number.NEGATIVE_INFINITY),
+    receivedAt: receipt?.receivedAt?.S ?? '',
+    versionId: receipt?.versionId?.S ?? '',
+  };
+}
+
+function rankOfStored(version: { ordering: number; receipt: StoredRecord['receipt'] }): Rank {
+  return { ordering: version.ordering, receivedAt: version.receipt.receivedAt, versionId: version.receipt.versionId };
+}
+
+/** Total order, so that concurrent pushes all agree on the winner. */
+function outranks(a: Rank, b: Rank): boolean {
+  if (a.ordering !== b.ordering) return a.ordering > b.ordering;
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt > b.receivedAt;
+  return a.versionId > b.versionId;
+}
+
+function fromItem(item: Item): StoredRecord & { ordering: number } {
+  const { action, ordering, record, receipt } = unmarshall(item) as {
+    action: string;
+    ordering: number;
+    record: StoredRecord['record'];
+    receipt: StoredRecord['receipt'];
+  };
+  return { action, record, receipt, ordering };
+}
+
+function unavailable(operation: string, error: unknown): StorageUnavailable {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StorageUnavailable(`DynamoDB ${operation} failed: ${reason}`, { cause: error });
+}
+
+/**
+ * One table, partition key SessionId, sort key recordKey (see item-layout.ts).
+ *
+ * A record never seen before costs one conditional PutItem of one item. A retry, or any
+ * re-push of equal content, writes nothing: DynamoDB hands back the stored item when the
+ * condition fails (ReturnValuesOnConditionCheckFailure), and its versionId tells. Only a
+ * different version of a known record takes the longer path: it is kept as a version item,
+ * the current one is kept as a version item too before it is replaced, and the current
+ * item is replaced only if it is still the one that was read. Every step is conditional
+ * and idempotent, so a push interrupted anywhere converges when TCCC retries it, and any
+ * number of concurrent versions all end accepted, agreeing on one current version.
+ */
+export class DynamoDbRecordStore implements RecordStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    /** All the requests of one `save` together; see dynamodb-client.ts. */
+    private readonly budgetMs: number = STORAGE_BUDGET_MS,
+  ) {}
+
+  async save(input: NewRecord): Promise<SaveOutcome> {
+    const budget = { abortSignal: AbortSignal.timeout(this.budgetMs) };
+    const versionId = versionIdOf(input.record);
+    const version = toAttributeMap({
+      [SESSION_ID_ATTRIBUTE]: input.sessionId,
+      action: input.action,
+      ordering: input.ordering,
+      record: input.record,
+      receipt: { ...input.receipt, versionId },
+    });
+    const head = await this.putIfAbsent(
+      { ...version, ...toAttributeMap(input.indexAttributes ?? {}) },
+      currentRecordKey(input.action, input.naturalKey),
+      budget,
+    );
+    if (head === undefined) return 'stored';
+    if (rankOf(head).versionId === versionId) return 'duplicate';
+    return this.saveOtherVersion(input, version, head, budget);
+  }
+
+  /** The rarer path: the record is known, with other content. */
+  private async saveOtherVersion(input: NewRecord, version: Item, head: Item, budget: SendOptions) {
+    const { action, naturalKey } = input;
+    const versionIdOfItem = (item: Item) => rankOf(item).versionId;
+    // Kept first, so that it stays retrievable whatever happens next. If it was already
+    // kept, the stored copy (with its original receipt) is the one that competes.
+    const known = await this.putIfAbsent(
+      version,
+      versionRecordKey(action, naturalKey, versionIdOfItem(version)),
+      budget,
+    );
+    const candidate = known ?? version;
+    let current = head;
+    for (;;) {
+      if (versionIdOfItem(current) === versionIdOfItem(candidate)) return 'duplicate';
+      if (!outranks(rankOf(candidate), rankOf(current))) return known ? 'duplicate' : 'stored-older';
+      // The current version must stay retrievable before it is replaced.
+      await this.putIfAbsent(
+        this.withoutKeys(current),
+        versionRecordKey(action, naturalKey, versionIdOfItem(current)),
+        budget,
+      );
+      const replaced = await this.replaceIfStill(
+        { ...this.withoutKeys(candidate), ...toAttributeMap(input.indexAttributes ?? {}) },
+        currentRecordKey(action, naturalKey),
+        input.sessionId,
+        versionIdOfItem(current),
+        budget,
+      );
+      if (replaced === undefined) return known ? 'duplicate' : 'stored';
+      current = replaced;
+    }
+  }
+
+  /** Puts `item` under `recordKey` unless one is there; returns the one that is. */
+  private async putIfAbsent(item: Item, recordKey: string, budget: SendOptions): Promise<Item | undefined> {
+    return this.conditionalPut(
+      {
+        TableName: this.tableName,
+        Item: { ...item, [RECORD_KEY_ATTRIBUTE]: { S: recordKey } },
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      budget,
+    );
+  }
+
+  /** Replaces the current item only if it still holds `seenVersionId`; else returns what it holds. */
+  private async replaceIfStill(
+    item: Item,
+    recordKey: string,
+    sessionId: string,
+    seenVersionId: string,
+    budget: SendOptions,
+  ): Promise<Item | undefined> {
+    const current = await this.conditionalPut(
+      {
+        TableName: this.tableName,
+        Item: { ...item, [SESSION_ID_ATTRIBUTE]: { S: sessionId }, [RECORD_KEY_ATTRIBUTE]: { S: recordKey } },
+        ConditionExpression: '#receipt.#versionId = :seen',
+        ExpressionAttributeNames: { '#receipt': 'receipt', '#versionId': 'versionId' },
+        ExpressionAttributeValues: { ':seen': { S: seenVersionId } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      budget,
+    );
+    if (current && Object.keys(current).length === 0) throw unavailable('PutItem', 'the current item vanished');
+    return current;
+  }
+
+  private async conditionalPut(input: PutItemCommandInput, budget: SendOptions): Promise<Item | undefined> {
+    try {
+      await this.client.send(new PutItemCommand(input), budget);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
+      throw unavailable('PutItem', error);
+    }
+  }
+
+  /** An item's attributes without its keys and query-index attributes: what a version keeps. */
+  private withoutKeys(item: Item): Item {
+    const { action, ordering, record, receipt } = item;
+    return {
+      [SESSION_ID_ATTRIBUTE]: item[SESSION_ID_ATTRIBUTE] as AttributeValue,
+      action,
+      ordering,
+      record,
+      receipt,
+    } as Item;
+  }
+
+  async currentRecords(sessionId: string, action?: string): Promise<StoredRecord[]> {
+    const items = await this.query(sessionId, currentKeyPrefix(action));
+    return items.map((item) => {
+      const { ordering: _ordering, ...stored } = fromItem(item);
+      return stored;
+    });
+  }
+
+  async versions(sessionId: string, action?: string): Promise<StoredRecord[]> {
+    const [current, kept] = await Promise.all([
+      this.query(sessionId, currentKeyPrefix(action)),
+      this.query(sessionId, versionKeyPrefix(action)),
+    ]);
+    // The current version usually has no version item of its own: one list, each version once.
+    const byVersion = new Map<string, ReturnType<typeof fromItem>>();
+    for (const item of [...kept, ...current]) {
+      const version = fromItem(item);
+      const id = `${version.action}#${version.receipt.versionId}`;
+      if (!byVersion.has(id)) byVersion.set(id, version);
+    }
+    return [...byVersion.values()]
+      .sort((a, b) => (outranks(rankOfStored(a), rankOfStored(b)) ? 1 : -1))
+      .map(({ ordering: _ordering, ...stored }) => stored);
+  }
+
+  private async query(sessionId: string, keyPrefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      let page: QueryCommandOutput;
+      try {
+        page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#session = :session AND begins_with(#key, :prefix)',
+            ExpressionAttributeNames: { '#session': SESSION_ID_ATTRIBUTE, '#key': RECORD_KEY_ATTRIBUTE },
+            ExpressionAttributeValues: { ':session': { S: sessionId }, ':prefix': { S: keyPrefix } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        throw unavailable('Query', error);
+      }
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

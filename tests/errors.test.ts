@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ERR_CODES } from '../handler/errors';
+
+/** The README's ErrCode table as the code defines it, row for row. */
+function errCodeTable(): string {
+  const rows = Object.entries(ERR_CODES).map(
+    ([name, entry]) =>
+      `| ${entry.errCode} | ${entry.status} | \`${name}\` | ${entry.retryable ? 'yes' : 'no'} | ${entry.meaning} |`,
+  );
+  return ['| ErrCode | HTTP | name | retryable | when |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+describe('ErrCodes', () => {
+  it('are distinct, and only OK is 0', () => {
+    const codes = Object.values(ERR_CODES).map((entry) => entry.errCode);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(Object.entries(ERR_CODES).filter(([, entry]) => entry.errCode === 0)).toEqual([['OK', ERR_CODES.OK]]);
+  });
+
+  it('are documented in the README by a table generated from them, compared whole', () => {
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const table = readme.match(/^\| ErrCode \|[^\n]*\n(?:\|[^\n]*\n)+/m)?.[0].trimEnd();
+    // On a mismatch, the expected table is printed: paste it into the README.
+    expect(table).toBe(errCodeTable());
+  });
+});
