@@ -3,7 +3,7 @@
  * separators: what can rewrite a terminal (clear screen, window title, carriage return)
  * or reorder what a reader sees.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}]/gu;
 
 /** `text` with every unsafe character shown as `\u{XX}`: fit for a terminal, a log line or a message. */
 export function escapeControls(text: string): string {
