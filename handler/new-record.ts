@@ -1,5 +1,6 @@
 /** What the store keeps of a decoded push: the record placed by the registry, and its receipt. */
 import type { DecodedPush } from './decode/decode-push';
+import { indexAttributesOf } from './store/index-attributes';
 import type { NewRecord, Receipt } from './store/record-store';
 
 /** The receipt stored beside a decoded push: when and how it came, and what it carries beyond the schema. */
@@ -29,5 +30,6 @@ export function newRecordOf(push: DecodedPush, receipt: Receipt): NewRecord {
     ordering: push.ordering,
     record: push.record,
     receipt,
+    indexAttributes: indexAttributesOf(push.type, push),
   };
 }

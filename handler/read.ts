@@ -8,11 +8,16 @@ import { causeOf, classifyError, Refusal } from './errors';
 import { quoted } from './escape';
 import { MAX_SESSION_ID_LENGTH } from './limits';
 import { logger } from './observability';
+import { encodeCursor } from './query/cursor';
+import { parseSessionQuery } from './query/session-query-params';
+import { defaultSessionQuery } from './store/default-session-query';
 import { defaultStores } from './store/default-stores';
 import type { RecordStore } from './store/record-store';
+import type { SessionQueryStore } from './store/session-query';
 
 export interface ReadDependencies {
   readonly store: RecordStore;
+  readonly sessions: SessionQueryStore;
   readonly loadAuth?: () => Promise<AuthConfig>;
   /** Deployed behind API Gateway's IAM authorization (not serverless-offline, not `invoke local`). */
   readonly deployed?: boolean;
@@ -21,26 +26,35 @@ export interface ReadDependencies {
 /** The video CDR's own routes answer only its records. */
 const VIDEO_CDR = 'videoCdr';
 
-type Route = (sessionId: string, store: RecordStore) => Promise<APIGatewayProxyResult>;
+type Route = (request: HttpRequest, stores: { store: RecordStore; sessions: SessionQueryStore }) => Promise<APIGatewayProxyResult>;
 
 const notFound = (sessionId: string) => envelopeReply('NOT_FOUND', `nothing stored for SessionId ${quoted(sessionId)}`);
 
 /** Read routes by path template, as API Gateway matched them (never by the path's own text). */
 const ROUTES: Readonly<Record<string, Route>> = {
-  '/cdrs/{SessionId}': async (sessionId, store) => {
+  '/sessions': async (request, { sessions }) => {
+    const { filter, limit, position } = parseSessionQuery(request.query);
+    const page = await sessions.page(filter, position, limit);
+    return jsonReply(200, { items: page.items, cursor: page.position === null ? null : encodeCursor(filter, page.position) });
+  },
+  '/cdrs/{SessionId}': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const [current] = await store.currentRecords(sessionId, VIDEO_CDR);
     return current ? jsonReply(200, { record: current.record, receipt: current.receipt }) : notFound(sessionId);
   },
-  '/cdrs/{SessionId}/versions': async (sessionId, store) => {
+  '/cdrs/{SessionId}/versions': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const versions = await store.versions(sessionId, VIDEO_CDR);
     if (versions.length === 0) return notFound(sessionId);
     return jsonReply(200, { versions: versions.map(({ record, receipt }) => ({ record, receipt })) });
   },
-  '/sessions/{SessionId}': async (sessionId, store) => {
+  '/sessions/{SessionId}': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const items = await store.currentRecords(sessionId);
     return items.length > 0 ? jsonReply(200, { SessionId: sessionId, items }) : notFound(sessionId);
   },
-  '/sessions/{SessionId}/versions': async (sessionId, store) => {
+  '/sessions/{SessionId}/versions': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const items = await store.versions(sessionId);
     return items.length > 0 ? jsonReply(200, { SessionId: sessionId, items }) : notFound(sessionId);
   },
@@ -61,7 +75,10 @@ function sessionIdOf(request: HttpRequest): string {
  * stand for that (serverless-offline fills the context from a header), so the push
  * credentials are asked for instead.
  */
-export function createReadHandler({ store, loadAuth = cachedAuthConfig(), deployed = isDeployed() }: ReadDependencies) {
+export function createReadHandler({
+  store,
+  sessions,
+  loadAuth = cachedAuthConfig(), deployed = isDeployed() }: ReadDependencies) {
   async function authorize(event: ApiGatewayEvent, request: HttpRequest): Promise<void> {
     if (!deployed) return authenticate(request.headers, await loadAuth());
     if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
@@ -80,7 +97,7 @@ export function createReadHandler({ store, loadAuth = cachedAuthConfig(), deploy
         throw new Refusal('METHOD_NOT_ALLOWED', 'reads are GET');
       }
       await authorize(event, request);
-      return await route(sessionIdOf(request), store);
+      return await route(request, { store, sessions });
     } catch (error) {
       const { code, errMsg } = classifyError(error);
       const reply = envelopeReply(code, errMsg);
@@ -92,6 +109,7 @@ export function createReadHandler({ store, loadAuth = cachedAuthConfig(), deploy
   });
 }
 
-export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createReadHandler(
-  defaultStores(),
-);
+export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createReadHandler({
+  ...defaultStores(),
+  sessions: defaultSessionQuery(),
+});
