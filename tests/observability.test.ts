@@ -12,6 +12,7 @@ import { countingStore, quarantineStore } from './support/dynamodb';
 import { pushEvent, sampleRecord } from './support/events';
 
 const PERSONAL = {
+  UserId: 'pii-user-id-oZB6q5c',
   UserNickName: 'pii-user-nick-小君君',
   UserRemark: 'pii-remark-vip',
   ClientData: 'cGlpLWNsaWVudC1kYXRh',
@@ -19,18 +20,23 @@ const PERSONAL = {
     Mail: 'pii-agent@example.com',
     Phone: '+86-13800001111',
     Nick: 'pii-agent-nick',
-    Name: 'agent-name',
-    SkillGroupNameList: ['sales'],
+    Name: 'pii-agent-name',
+    UserId: 'pii-agent-id@example.com',
+    SkillGroupNameList: ['pii-skill-group'],
   },
   CallerPhone: '+86-13900002222', // a field TCCC may add: unknown, so redacted too
 };
 const PERSONAL_VALUES = [
+  'pii-user-id',
   'pii-user-nick',
   'pii-remark-vip',
   'cGlpLWNsaWVudC1kYXRh',
   'pii-agent@example.com',
   '13800001111',
   'pii-agent-nick',
+  'pii-agent-name',
+  'pii-agent-id',
+  'pii-skill-group',
   '13900002222',
 ];
 
@@ -92,12 +98,21 @@ describe('logs: structured, correlated, personal data redacted', () => {
     for (const value of PERSONAL_VALUES) expect(text).not.toContain(value);
     const decoded = logLines.find((line) => line.message === 'push decoded');
     expect(decoded?.record).toMatchObject({
+      UserId: '[redacted]',
       UserNickName: '[redacted]',
       UserRemark: '[redacted]',
       ClientData: '[redacted]',
       CallerPhone: '[redacted]',
-      SeatUser: { Mail: '[redacted]', Phone: '[redacted]', Nick: '[redacted]', Name: 'agent-name' },
+      SeatUser: {
+        Mail: '[redacted]',
+        Phone: '[redacted]',
+        Nick: '[redacted]',
+        Name: '[redacted]',
+        UserId: '[redacted]',
+        SkillGroupNameList: '[redacted]',
+      },
       SessionId: record.SessionId,
+      EndStatusString: record.EndStatusString,
     });
   });
 
