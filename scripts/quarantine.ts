@@ -8,8 +8,8 @@
 // --endpoint URL points at another DynamoDB Local.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { replayQuarantined } from '../handler/quarantine-push';
-import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import type { QuarantinedPush } from '../handler/store/quarantine';
 import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
 

@@ -1,0 +1,46 @@
+// The tables an operator's command works on: the DynamoDB Local of `npm start` by default;
+// with --stage S [--region R] a deployed stage, with the operator's AWS credentials;
+// --endpoint URL another DynamoDB Local. Table names as serverless.yml gives them.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { load as loadYaml } from 'js-yaml';
+import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
+
+export function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+/** `${self:service}-${sls:stage}-<suffix>`: the names serverless.yml's custom section gives the tables. */
+function tableNames(stage: string): { records: string; quarantine: string } {
+  const config = loadYaml(readFileSync(path.join(__dirname, '..', 'serverless.yml'), 'utf8')) as {
+    service: string;
+    custom: Record<string, string>;
+  };
+  const resolve = (template: string) =>
+    template.replace('${self:service}', config.service).replace('${sls:stage}', stage);
+  return {
+    records: resolve(config.custom.cdrTableName as string),
+    quarantine: resolve(config.custom.quarantineTableName as string),
+  };
+}
+
+export function operatorTables(args: string[]): { client: DynamoDBClient; records: string; quarantine: string } {
+  const stage = option(args, '--stage');
+  const region = option(args, '--region');
+  const endpoint = option(args, '--endpoint');
+  let client: DynamoDBClient;
+  if (stage && !endpoint) {
+    client = new DynamoDBClient(region ? { region } : {});
+  } else {
+    const env = localEnv(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT}`);
+    client = new DynamoDBClient({
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+  }
+  return { client, ...tableNames(stage ?? LOCAL_STAGE) };
+}
