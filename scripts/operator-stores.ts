@@ -7,24 +7,17 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { load as loadYaml } from 'js-yaml';
 import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
+import { tableDefinitions } from './local-tables.mjs';
 
 export function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index === -1 ? undefined : args[index + 1];
 }
 
-/** `${self:service}-${sls:stage}-<suffix>`: the names serverless.yml's custom section gives the tables. */
+/** The tables' names for `stage`, resolved from infra/ as the deployment resolves them. */
 function tableNames(stage: string): { records: string; quarantine: string } {
-  const config = loadYaml(readFileSync(path.join(__dirname, '..', 'serverless.yml'), 'utf8')) as {
-    service: string;
-    custom: Record<string, string>;
-  };
-  const resolve = (template: string) =>
-    template.replace('${self:service}', config.service).replace('${sls:stage}', stage);
-  return {
-    records: resolve(config.custom.cdrTableName as string),
-    quarantine: resolve(config.custom.quarantineTableName as string),
-  };
+  const names = Object.fromEntries(tableDefinitions(stage).map((table) => [table.logicalId, table.TableName]));
+  return { records: names.CdrTable as string, quarantine: names.QuarantineTable as string };
 }
 
 export function operatorTables(args: string[]): { client: DynamoDBClient; records: string; quarantine: string } {
