@@ -2,10 +2,7 @@
 // with --stage S [--region R] a deployed stage, with the operator's AWS credentials;
 // --endpoint URL another DynamoDB Local. Table names as serverless.yml gives them.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { load as loadYaml } from 'js-yaml';
 import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
 import { tableDefinitions } from './local-tables.mjs';
 
