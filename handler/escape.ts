@@ -12,6 +12,6 @@ export function escapeControls(text: string): string {
 
 /** A client-given value fit to echo in a reply: escaped, and at most `max` characters of it. */
 export function quoted(value: string, max = 64): string {
-  const shown = escapeControls(value.length > max ? `${value.slice(0, max)}…` : value);
-  return JSON.stringify(shown);
+  const shown = value.length > max ? `${value.slice(0, max)}…` : value;
+  return `"${escapeControls(shown).replace(/"/g, '\\"')}"`;
 }

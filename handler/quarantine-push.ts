@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { decodePush } from './decode/decode-push';
 import type { HttpRequest } from './edge/http-request';
-import { Refusal } from './errors';
 import { MAX_BODY_BYTES } from './limits';
-import { newRecordOf, receiptOf } from './new-record';
+import { replayPush } from './replay';
 import type { QuarantinedPush } from './store/quarantine';
 import type { RecordStore, SaveOutcome } from './store/record-store';
 
@@ -60,17 +58,14 @@ export async function replayQuarantined(
     requestId: entry.requestId,
   };
   if (entry.bodyTruncated) return { refused: 'the body was truncated when quarantined; it cannot be replayed' };
-  try {
-    const push = decodePush(request);
-    const receipt = receiptOf(push, {
+  return replayPush(
+    request,
+    {
       receivedAt: entry.receivedAt,
       requestId: entry.requestId,
       pushId: entry.headers['x-tccc-push-uuid'],
       replayedAt: now.toISOString(),
-    });
-    return { outcome: await store.save(newRecordOf(push, receipt)) };
-  } catch (error) {
-    if (error instanceof Refusal) return { refused: `${error.code}: ${error.message}` };
-    throw error;
-  }
+    },
+    store,
+  );
 }

@@ -3,7 +3,8 @@
 // the ajv standalone validator (so the Lambda never compiles a schema at cold start)
 // and the TypeScript types. The schema stays the single source of truth; the output
 // folder is git-ignored and rebuilt by `npm ci` (prepare), `npm test` and `npm run build`.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Every schemas/*.schema.json is picked up: adding a push type's schema needs no edit here.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
@@ -11,35 +12,68 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const schemaDir = path.join(root, 'schemas');
 const outDir = path.join(root, 'handler', 'decode', 'generated');
 
 /** Annotation keywords of ours that ajv must accept but not enforce. */
 const ANNOTATION_KEYWORDS = ['x-known-values', 'x-personal-data'];
+/** Keywords describeShape cannot see through: a schema using them would lose its shape silently. */
+const UNSUPPORTED_SHAPE_KEYWORDS = [
+  '$ref',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'if',
+  'patternProperties',
+  'additionalItems',
+  'definitions',
+];
+const SCHEMA_SUFFIX = '.schema.json';
 
-const schemas = readdirSync(path.join(root, 'schemas'))
-  .filter((file) => file.endsWith('.schema.json'))
+/** `video-cdr.v1.schema.json` -> name `video-cdr.v1` (the registry's key), module `video-cdr-v1`. */
+const schemas = readdirSync(schemaDir)
+  .filter((file) => file.endsWith(SCHEMA_SUFFIX))
   .sort()
-  .map((file) => ({ file, module: file.replace(/\.schema\.json$/, '').replace(/\./g, '-') }));
+  .map((file) => {
+    const name = file.slice(0, -SCHEMA_SUFFIX.length);
+    const schema = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8'));
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(schema.title ?? '')) {
+      throw new Error(`schemas/${file}: title must be a PascalCase type name, got ${JSON.stringify(schema.title)}`);
+    }
+    return { file, name, module: name.replaceAll('.', '-'), schema };
+  });
+const titles = schemas.map(({ schema }) => schema.title);
+const clash = titles.find((title, index) => titles.indexOf(title) !== index);
+if (clash) throw new Error(`two schemas share the title ${clash}: each names a generated type`);
 
 /**
  * The documented shape, for spotting what TCCC added after the schema was written:
- * the known property names of each object, the x-known-values of each string, and
- * which fields hold personal data (x-personal-data), to keep them out of the logs.
+ * the known property names of each object, the x-known-values of each string (or
+ * integer), and which fields hold personal data (x-personal-data), to keep them out
+ * of the logs. A `type` list such as ["array", "null"] needs nothing here: the shape
+ * never looks at types, and findNovelties walks only the values that are there.
  */
-function describeShape(schema) {
-  const shape = (node) => {
+function describeShape(schema, file) {
+  const shape = (node, pointer) => {
+    const unsupported = UNSUPPORTED_SHAPE_KEYWORDS.filter((keyword) => keyword in node);
+    if (unsupported.length > 0) {
+      throw new Error(`schemas/${file}${pointer}: describeShape does not handle ${unsupported.join(', ')}; teach it`);
+    }
     const out = {};
     if (node.properties) {
-      out.properties = Object.fromEntries(Object.entries(node.properties).map(([name, sub]) => [name, shape(sub)]));
+      out.properties = Object.fromEntries(
+        Object.entries(node.properties).map(([name, sub]) => [name, shape(sub, `${pointer}/properties/${name}`)]),
+      );
     }
     if (node['x-known-values']) out.knownValues = Object.keys(node['x-known-values']);
     if (node['x-personal-data']) out.personal = true;
-    if (node.items) out.items = shape(node.items);
+    if (node.items) out.items = shape(node.items, `${pointer}/items`);
     return out;
   };
   return (
     `import type { KnownShape } from '../known-shape';\n\n` +
-    `export const ${schema.title}Shape: KnownShape = ${JSON.stringify(shape(schema), null, 2)};\n`
+    `export const ${schema.title}Shape: KnownShape = ${JSON.stringify(shape(schema, '#'), null, 2)};\n`
   );
 }
 
@@ -55,11 +89,33 @@ function rulesOnly(node) {
 }
 const mapValues = (object, fn) => Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fn(value)]));
 
+/** One index of every schema, keyed by its file's base name, for the push-type registry. */
+function schemaIndex() {
+  const imports = schemas.flatMap(({ module, schema }) => [
+    `import validate${schema.title} from './validate-${module}';`,
+    `import { type ${schema.title}, ${schema.title}Shape } from './${module}';`,
+  ]);
+  const entries = schemas.map(
+    ({ name, schema }) => `  '${name}': { validate: validate${schema.title}, shape: ${schema.title}Shape },`,
+  );
+  const records = schemas.map(({ name, schema }) => `  '${name}': ${schema.title};`);
+  return (
+    `${imports.join('\n')}\n\n` +
+    '/** Every schema under schemas/, by file name without `.schema.json`: its validator and documented shape. */\n' +
+    `export const SCHEMAS = {\n${entries.join('\n')}\n} as const;\n\n` +
+    'export type SchemaName = keyof typeof SCHEMAS;\n\n' +
+    '/** The record type each schema describes. */\n' +
+    `export interface SchemaRecords {\n${records.join('\n')}\n}\n`
+  );
+}
+
+// Rebuilt whole, so a schema removed from schemas/ leaves nothing behind.
+rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const banner = '// Generated by scripts/codegen.mjs from schemas/. Do not edit.\n';
 
-for (const { file, module } of schemas) {
-  const schema = JSON.parse(readFileSync(path.join(root, 'schemas', file), 'utf8'));
+for (const { file, module, schema } of schemas) {
+  // allowUnionTypes: a voicemail's EndpointUser is a string in TCCC's table and a number in its sample.
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, optimize: true } });
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
   // The validator needs only the rules: descriptions and annotations would ride in the bundle.
@@ -73,21 +129,7 @@ for (const { file, module } of schemas) {
       `declare const validate: ValidateFunction<${schema.title}>;\nexport = validate;\n`,
   );
   const types = await compile(schema, schema.title, { bannerComment: banner, additionalProperties: true });
-  writeFileSync(path.join(outDir, `${module}.ts`), `${types}\n${describeShape(schema)}`);
+  writeFileSync(path.join(outDir, `${module}.ts`), `${types}\n${describeShape(schema, file)}`);
 }
-const index = schemas.map(({ file, module }) => {
-  const title = JSON.parse(readFileSync(path.join(root, 'schemas', file), 'utf8')).title;
-  return { name: file.replace(/\.schema\.json$/, ''), module, title };
-});
-writeFileSync(
-  path.join(outDir, 'schemas.ts'),
-  banner +
-    index
-      .map(
-        ({ module, title }) =>
-          `import validate${title} from './validate-${module}';\nimport { ${title}Shape } from './${module}';`,
-      )
-      .join('\n') +
-    `\n\nexport const SCHEMAS = {\n${index.map(({ name, title }) => `  '${name}': { validate: validate${title}, shape: ${title}Shape },`).join('\n')}\n} as const;\n\nexport type SchemaName = keyof typeof SCHEMAS;\n`,
-);
+writeFileSync(path.join(outDir, 'schemas.ts'), banner + schemaIndex());
 console.log(`codegen: ${schemas.length} schema(s) -> ${path.relative(root, outDir)}/`);

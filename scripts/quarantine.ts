@@ -8,8 +8,8 @@
 // --endpoint URL points at another DynamoDB Local.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { replayQuarantined } from '../handler/quarantine-push';
-import { DynamoDbCdrStore } from '../handler/store/dynamodb-cdr-store';
 import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import type { QuarantinedPush } from '../handler/store/quarantine';
 import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
 
@@ -37,7 +37,7 @@ function stores(args: string[]) {
   }
   const prefix = `${SERVICE}-${stage ?? LOCAL_STAGE}`;
   return {
-    records: new DynamoDbCdrStore(client, `${prefix}-cdrs`),
+    records: new DynamoDbRecordStore(client, `${prefix}-cdrs`),
     quarantine: new DynamoDbQuarantineStore(client, `${prefix}-quarantine`),
   };
 }

@@ -6,8 +6,8 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 import { loadAuthConfig } from '../handler/auth/auth-config';
 import { createPushHandler } from '../handler/push';
-import { DynamoDbCdrStore } from '../handler/store/dynamodb-cdr-store';
 import { createDynamoDbClient } from '../handler/store/dynamodb-client';
+import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import { countingStore, quarantineStore } from './support/dynamodb';
 import { pushEvent, sampleRecord } from './support/events';
 
@@ -19,9 +19,11 @@ const PERSONAL = {
     Mail: 'pii-agent@example.com',
     Phone: '+86-13800001111',
     Nick: 'pii-agent-nick',
-    Name: 'agent-name',
-    SkillGroupNameList: ['sales'],
+    Name: 'pii-agent-name',
+    UserId: 'pii-agent-id@example.com',
+    SkillGroupNameList: ['pii-skill-group'],
   },
+  UserId: 'pii-user-id',
   CallerPhone: '+86-13900002222', // a field TCCC may add: unknown, so redacted too
 };
 const PERSONAL_VALUES = [
@@ -32,6 +34,10 @@ const PERSONAL_VALUES = [
   '13800001111',
   'pii-agent-nick',
   '13900002222',
+  'pii-agent-name',
+  'pii-agent-id',
+  'pii-skill-group',
+  'pii-user-id',
 ];
 
 /** Everything the handler wrote to stdout/stderr during `run`, as parsed JSON lines. */
@@ -60,6 +66,7 @@ const metricNames = (lines: Array<Record<string, any>>) =>
           name: metric.Name,
           value: line[metric.Name],
           dimensions: Object.fromEntries(directive.Dimensions.flat().map((key) => [key, line[key]])),
+          dimensionSets: directive.Dimensions,
         })),
     ),
   );
@@ -96,7 +103,15 @@ describe('logs: structured, correlated, personal data redacted', () => {
       UserRemark: '[redacted]',
       ClientData: '[redacted]',
       CallerPhone: '[redacted]',
-      SeatUser: { Mail: '[redacted]', Phone: '[redacted]', Nick: '[redacted]', Name: 'agent-name' },
+      UserId: '[redacted]',
+      SeatUser: {
+        Mail: '[redacted]',
+        Phone: '[redacted]',
+        Nick: '[redacted]',
+        Name: '[redacted]',
+        UserId: '[redacted]',
+        SkillGroupNameList: '[redacted]',
+      },
       SessionId: record.SessionId,
     });
   });
@@ -129,7 +144,13 @@ describe('metrics: CloudWatch EMF', () => {
     const metrics = metricNames(lines);
     expect(metrics).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'PushAccepted', value: 1, dimensions: { service: 'tccc-cdr-receiver' } }),
+        // All types together for the alarms, and per push type.
+        expect.objectContaining({
+          name: 'PushAccepted',
+          value: 1,
+          dimensions: { service: 'tccc-cdr-receiver', action: 'videoCdr' },
+          dimensionSets: [['service'], ['service', 'action']],
+        }),
         expect.objectContaining({ name: 'PushDuplicate', value: 1 }),
         expect.objectContaining({
           name: 'PushRejected',
@@ -145,7 +166,7 @@ describe('metrics: CloudWatch EMF', () => {
   it('counts storage failures', async () => {
     const client = createDynamoDbClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const failing = createPushHandler({
-      store: new DynamoDbCdrStore(client, 'no-table', 500),
+      store: new DynamoDbRecordStore(client, 'no-table', 500),
       quarantine: quarantineStore(),
       loadAuth: () => loadAuthConfig({ TCCC_AUTH: 'none' }),
     });
@@ -158,5 +179,31 @@ describe('metrics: CloudWatch EMF', () => {
         expect.objectContaining({ name: 'PushRejected', dimensions: expect.objectContaining({ ErrCode: '2001' }) }),
       ]),
     );
+  });
+});
+
+describe('bounded log lines and honest storage metrics', () => {
+  it('keeps the warning about thousands of unknown fields under CloudWatch’s 256 KB event limit', async () => {
+    // A `/` in a name is `~1` in its pointer: unbounded, 200 KB of pointers from a 110 KB body.
+    const unknown = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`${'/'.repeat(100)}${i}`, 0]));
+
+    const lines = await capture(() => push(sampleRecord(unknown), 'obs-wide'));
+
+    const warning = lines.find((line) => line.message?.startsWith('push carries fields'));
+    expect(warning?.unknownFields).toMatchObject({ count: 1_000 });
+    expect(Buffer.byteLength(JSON.stringify(warning))).toBeLessThan(16 * 1024);
+    for (const line of lines) expect(Buffer.byteLength(JSON.stringify(line))).toBeLessThan(256 * 1024);
+  });
+
+  it('counts no storage failure when many different versions of one record race', async () => {
+    const base = sampleRecord();
+
+    const lines = await capture(() =>
+      Promise.all(Array.from({ length: 20 }, (_, i) => push({ ...base, UserRemark: `race ${i}` }, `race-${i}`))),
+    );
+
+    const names = metricNames(lines).map((metric) => metric.name);
+    expect(names.filter((name) => name === 'PushAccepted')).toHaveLength(20);
+    expect(names).not.toContain('StorageFailure');
   });
 });

@@ -70,7 +70,7 @@ describe('quarantine: refused pushes are kept, and can be replayed', () => {
     const unauthenticated = sampleRecord({ SdkAppId: 'x' });
     const headers = { 'content-type': 'application/json', authorization: goodAuth };
 
-    await push(pushEvent(unknownType, { headers, query: { action: 'cdr', version: '1' } }));
+    await push(pushEvent(unknownType, { headers, query: { action: 'specifiedSeat', version: '1' } }));
     await push(pushEvent(unauthenticated, { headers: { 'content-type': 'application/json' } }));
 
     expect(await entriesFor(unknownType.SessionId)).toHaveLength(1);

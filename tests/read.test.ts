@@ -35,7 +35,66 @@ describe('read endpoint: GET /cdrs/{SessionId}', () => {
       const reply = await read(readEvent('no-such-session', suffix));
 
       expect(reply.statusCode).toBe(404);
-      expect(JSON.parse(reply.body)).toEqual({ ErrCode: 1007, ErrMsg: 'no record for SessionId no-such-session' });
+      expect(JSON.parse(reply.body)).toEqual({
+        ErrCode: 1007,
+        ErrMsg: 'nothing stored for SessionId "no-such-session"',
+      });
     }
+  });
+});
+
+describe('read routes: by route template, ids checked, nothing a client sets trusted', () => {
+  it('answers GET /cdrs/versions with the record whose SessionId is "versions", not a versions list', async () => {
+    const record = sampleRecord({ SessionId: 'versions' });
+    await push(pushEvent(record));
+
+    const reply = await read(readEvent('versions'));
+
+    expect(reply.statusCode).toBe(200);
+    expect(JSON.parse(reply.body).record).toEqual(record);
+  });
+
+  it('refuses a 10 KB SessionId with 400 / 1009 naming the parameter, not 503', async () => {
+    const reply = await read(readEvent('s'.repeat(10_000)));
+
+    expect(reply.statusCode).toBe(400);
+    expect(JSON.parse(reply.body)).toEqual({
+      ErrCode: 1009,
+      ErrMsg: 'path parameter SessionId must be 1 to 256 characters',
+    });
+  });
+
+  it('escapes and bounds the SessionId it echoes', async () => {
+    const reply = await read(readEvent(`\u001b]0;owned\u0007\u202e${'x'.repeat(200)}`));
+
+    const { ErrMsg } = JSON.parse(reply.body);
+    expect(ErrMsg).not.toMatch(/[\p{Cc}\u202e]/u);
+    expect(ErrMsg).toContain('\\u{1b}]0;owned\\u{7}\\u{202e}');
+    expect(ErrMsg.length).toBeLessThan(120);
+  });
+
+  it('answers a route it does not serve with 404, whatever the path says', async () => {
+    const event = readEvent('x');
+    const reply = await read({ ...event, routeKey: 'GET /cdrs/{SessionId}/other' });
+
+    expect(reply.statusCode).toBe(404);
+    expect(JSON.parse(reply.body).ErrMsg).toBe('no such route');
+  });
+
+  it('ignores an IAM authorizer context when not deployed: serverless-offline fills it from a client header', async () => {
+    const { createReadHandler } = await import('../handler/read');
+    const { loadAuthConfig } = await import('../handler/auth/auth-config');
+    const { countingStore } = await import('./support/dynamodb');
+    const guarded = createReadHandler({
+      store: countingStore().store,
+      loadAuth: () => loadAuthConfig({ TCCC_AUTH: 'basic', TCCC_BASIC_USERNAME: 'u', TCCC_BASIC_PASSWORD: 'p' }),
+      deployed: false,
+    });
+    const event = readEvent('anything');
+    const forged = { ...event, requestContext: { ...event.requestContext, authorizer: { iam: {} } } };
+
+    const reply = await guarded(forged as never);
+
+    expect(reply.statusCode).toBe(401);
   });
 });

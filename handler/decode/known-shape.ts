@@ -36,7 +36,7 @@ export function redactPersonalData(value: unknown, shape: KnownShape): unknown {
 export interface Novelties {
   /** JSON Pointers of properties the schema does not document, e.g. `/SeatUser/Team`. */
   unknownFields: string[];
-  /** Documented strings holding a value outside the known ones, e.g. `/EndStatusString=aiFinished`. */
+  /** Documented strings or integers holding a value outside the known ones, e.g. `/EndStatusString=aiFinished`. */
   unknownValues: string[];
 }
 
@@ -45,8 +45,10 @@ export function findNovelties(value: unknown, shape: KnownShape): Novelties {
   const found: Novelties = { unknownFields: [], unknownValues: [] };
   const path: Array<string | number> = [];
   const walk = (node: unknown, nodeShape: KnownShape): void => {
-    if (nodeShape.knownValues && typeof node === 'string' && !nodeShape.knownValues.includes(node)) {
-      found.unknownValues.push(`${toPointer(path)}=${node}`);
+    // Integer enums (the voice CDR's Direction, CallType) list their values as JSON object keys, i.e. strings.
+    const scalar = typeof node === 'string' || typeof node === 'number' ? String(node) : undefined;
+    if (nodeShape.knownValues && scalar !== undefined && !nodeShape.knownValues.includes(scalar)) {
+      found.unknownValues.push(`${toPointer(path)}=${scalar}`);
     }
     if (nodeShape.items && Array.isArray(node)) {
       for (const [index, item] of node.entries()) {

@@ -112,7 +112,7 @@ describe('decodePush: the video CDR schema', () => {
     })();
 
     expect(refusal.message).toContain('/Extra/ property name is empty');
-    expect(refusal.message).toContain('is nested deeper than 32 levels');
+    expect(refusal.message).toContain('is nested deeper than 31 levels');
     expect(refusal.message).toContain('/Sneaky/__proto__ property name __proto__ is not accepted');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { VideoCdrV1Shape } from '../../handler/decode/generated/video-cdr-v1';
-import { findNovelties } from '../../handler/decode/known-shape';
+import { findNovelties, type KnownShape } from '../../handler/decode/known-shape';
 import schema from '../../schemas/video-cdr.v1.schema.json';
 import { sampleRecord } from '../support/events';
 
@@ -33,5 +33,12 @@ describe('findNovelties: what the schema does not document', () => {
       unknownFields: ['/SeatUser/Extra', '/a~1b~0c'],
       unknownValues: ['/EndStatusString=new'],
     });
+  });
+
+  it('flags an integer outside an integer enum, whose known values are JSON object keys (strings)', () => {
+    const shape: KnownShape = { properties: { Direction: { knownValues: ['0', '1'] } } };
+
+    expect(findNovelties({ Direction: 1 }, shape).unknownValues).toEqual([]);
+    expect(findNovelties({ Direction: 2 }, shape).unknownValues).toEqual(['/Direction=2']);
   });
 });

@@ -12,6 +12,17 @@ export function sampleRecord(overrides: Record<string, unknown> = {}): VideoCdrV
   return { ...record, SessionId: randomUUID(), ...overrides };
 }
 
+/** The sample body of a push type (events/<name>.sample.json), with a fresh SessionId unless one is given. */
+export function sampleOf(
+  name: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & {
+  SessionId: string;
+} {
+  const record = JSON.parse(readFileSync(path.join(EVENTS_DIR, `${name}.sample.json`), 'utf8'));
+  return { ...record, SessionId: randomUUID(), ...overrides };
+}
+
 /** The original document's sample exactly as printed: not valid JSON. */
 export function samplePrintedText(): string {
   return readFileSync(path.join(EVENTS_DIR, 'video-cdr.as-printed.txt'), 'utf8');
@@ -20,6 +31,8 @@ export function samplePrintedText(): string {
 export interface RequestSpec {
   method?: string;
   path?: string;
+  /** The path template API Gateway matched, e.g. `/cdrs/{SessionId}`; defaults to the path. */
+  route?: string;
   query?: Record<string, string> | null;
   headers?: Record<string, string>;
   body?: string;
@@ -37,7 +50,7 @@ export function httpApiEvent(spec: RequestSpec = {}): APIGatewayProxyEventV2 {
   const rawPath = spec.path ?? '/';
   return {
     version: '2.0',
-    routeKey: `${method} ${rawPath}`,
+    routeKey: `${method} ${spec.route ?? rawPath}`,
     rawPath,
     rawQueryString: new URLSearchParams(query ?? {}).toString(),
     headers: spec.headers ?? TCCC_HEADERS,
@@ -50,7 +63,7 @@ export function httpApiEvent(spec: RequestSpec = {}): APIGatewayProxyEventV2 {
       domainPrefix: 'localhost',
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
       requestId: randomUUID(),
-      routeKey: `${method} ${rawPath}`,
+      routeKey: `${method} ${spec.route ?? rawPath}`,
       stage: '$default',
       time: '25/Nov/2026:12:00:00 +0000',
       timeEpoch: 1795608000000,
@@ -66,7 +79,7 @@ export function restApiEvent(spec: RequestSpec = {}): APIGatewayProxyEvent {
   const headers = spec.headers ?? { 'Content-Type': 'application/json;charset=utf8' };
   const method = spec.method ?? 'POST';
   return {
-    resource: spec.path ?? '/',
+    resource: spec.route ?? spec.path ?? '/',
     path: spec.path ?? '/',
     httpMethod: method,
     headers,
@@ -91,10 +104,12 @@ export function pushEvent(record: unknown, spec: RequestSpec = {}): APIGatewayPr
   return httpApiEvent({ body: JSON.stringify(record), ...spec });
 }
 
-export function readEvent(sessionId: string, suffix = ''): APIGatewayProxyEventV2 {
+/** `GET /cdrs/{SessionId}` (or `/sessions/...` by `base`) with `suffix` such as `/versions`. */
+export function readEvent(sessionId: string, suffix = '', base = '/cdrs'): APIGatewayProxyEventV2 {
   return httpApiEvent({
     method: 'GET',
-    path: `/cdrs/${encodeURIComponent(sessionId)}${suffix}`,
+    path: `${base}/${encodeURIComponent(sessionId)}${suffix}`,
+    route: `${base}/{SessionId}${suffix}`,
     query: null,
     headers: {},
     pathParameters: { SessionId: sessionId },

@@ -1,0 +1,36 @@
+// The tables an operator's command works on: the DynamoDB Local of `npm start` by default;
+// with --stage S [--region R] a deployed stage, with the operator's AWS credentials;
+// --endpoint URL another DynamoDB Local. Table names as serverless.yml gives them.
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
+import { tableDefinitions } from './local-tables.mjs';
+
+export function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+/** The tables' names for `stage`, resolved from infra/ as the deployment resolves them. */
+function tableNames(stage: string): { records: string; quarantine: string } {
+  const names = Object.fromEntries(tableDefinitions(stage).map((table) => [table.logicalId, table.TableName]));
+  return { records: names.CdrTable as string, quarantine: names.QuarantineTable as string };
+}
+
+export function operatorTables(args: string[]): { client: DynamoDBClient; records: string; quarantine: string } {
+  const stage = option(args, '--stage');
+  const region = option(args, '--region');
+  const endpoint = option(args, '--endpoint');
+  let client: DynamoDBClient;
+  if (stage && !endpoint) {
+    client = new DynamoDBClient(region ? { region } : {});
+  } else {
+    const env = localEnv(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT}`);
+    client = new DynamoDBClient({
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+  }
+  return { client, ...tableNames(stage ?? LOCAL_STAGE) };
+}
