@@ -17,7 +17,8 @@ import type { SessionQueryStore } from './store/session-query';
 
 export interface ReadDependencies {
   readonly store: RecordStore;
-  readonly sessions: SessionQueryStore;
+  /** `GET /sessions`; by default on the record table's indexes. */
+  readonly sessions?: SessionQueryStore;
   readonly loadAuth?: () => Promise<AuthConfig>;
   /** Deployed behind API Gateway's IAM authorization (not serverless-offline, not `invoke local`). */
   readonly deployed?: boolean;
@@ -26,7 +27,10 @@ export interface ReadDependencies {
 /** The video CDR's own routes answer only its records. */
 const VIDEO_CDR = 'videoCdr';
 
-type Route = (request: HttpRequest, stores: { store: RecordStore; sessions: SessionQueryStore }) => Promise<APIGatewayProxyResult>;
+type Route = (
+  request: HttpRequest,
+  stores: { store: RecordStore; sessions: SessionQueryStore },
+) => Promise<APIGatewayProxyResult>;
 
 const notFound = (sessionId: string) => envelopeReply('NOT_FOUND', `nothing stored for SessionId ${quoted(sessionId)}`);
 
@@ -35,7 +39,10 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/sessions': async (request, { sessions }) => {
     const { filter, limit, position } = parseSessionQuery(request.query);
     const page = await sessions.page(filter, position, limit);
-    return jsonReply(200, { items: page.items, cursor: page.position === null ? null : encodeCursor(filter, page.position) });
+    return jsonReply(200, {
+      items: page.items,
+      cursor: page.position === null ? null : encodeCursor(filter, page.position),
+    });
   },
   '/cdrs/{SessionId}': async (request, { store }) => {
     const sessionId = sessionIdOf(request);
@@ -77,8 +84,10 @@ function sessionIdOf(request: HttpRequest): string {
  */
 export function createReadHandler({
   store,
-  sessions,
-  loadAuth = cachedAuthConfig(), deployed = isDeployed() }: ReadDependencies) {
+  sessions = defaultSessionQuery(),
+  loadAuth = cachedAuthConfig(),
+  deployed = isDeployed(),
+}: ReadDependencies) {
   async function authorize(event: ApiGatewayEvent, request: HttpRequest): Promise<void> {
     if (!deployed) return authenticate(request.headers, await loadAuth());
     if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
@@ -109,7 +118,6 @@ export function createReadHandler({
   });
 }
 
-export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createReadHandler({
-  ...defaultStores(),
-  sessions: defaultSessionQuery(),
-});
+export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createReadHandler(
+  defaultStores(),
+);

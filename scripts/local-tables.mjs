@@ -49,7 +49,9 @@ export function localClient(endpoint) {
 }
 
 const streamOf = (table) =>
-  table.StreamSpecification ? { StreamEnabled: true, StreamViewType: table.StreamSpecification.StreamViewType } : undefined;
+  table.StreamSpecification
+    ? { StreamEnabled: true, StreamViewType: table.StreamSpecification.StreamViewType }
+    : undefined;
 
 /**
  * A table kept in .dynamodb/ by an older checkout gets what infra/ added since: its

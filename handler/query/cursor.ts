@@ -26,7 +26,8 @@ const refuse = (why: string) => new Refusal('INVALID_PARAMETER', `query paramete
 
 /** The position a cursor holds, once it is known to be well formed and of this query. */
 export function decodeCursor(filter: SessionFilter, cursor: string): string {
-  if (cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse('is not a cursor this API gave');
+  if (cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor))
+    throw refuse('is not a cursor this API gave');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -12,7 +12,8 @@ const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(y
  * times are whole seconds, so [from, to) on them is [ceil(from), ceil(to)). Never echoes the value.
  */
 export function parseInstant(name: string, value: string | undefined): number {
-  if (value === undefined || value === '') throw new Refusal('INVALID_PARAMETER', `query parameter ${name} is required`);
+  if (value === undefined || value === '')
+    throw new Refusal('INVALID_PARAMETER', `query parameter ${name} is required`);
   let milliseconds: number;
   if (UNIX_SECONDS.test(value)) milliseconds = Number(value) * 1000;
   else {

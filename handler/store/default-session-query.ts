@@ -1,6 +1,6 @@
+import { requiredEnv, TABLE_ENV } from './default-stores';
 import { createDynamoDbClient } from './dynamodb-client';
 import { DynamoDbSessionQuery } from './dynamodb-session-query';
-import { requiredEnv, TABLE_ENV } from './default-stores';
 import type { SessionQueryStore } from './session-query';
 
 /** `GET /sessions` on the record table's indexes; apart from default-stores so that the push bundle leaves it out. */

@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { sessionFacetsOf } from '../decode/session-facets';
@@ -60,7 +61,7 @@ class PartitionReader {
   constructor(private readonly input: QueryCommandInput) {}
 
   async fetch(client: DynamoDBClient, exclude: string | null, wanted: number): Promise<void> {
-    let page: Awaited<ReturnType<DynamoDBClient['send']>> & { Items?: Item[]; LastEvaluatedKey?: Item };
+    let page: QueryCommandOutput;
     try {
       page = await client.send(
         new QueryCommand({ ...this.input, ExclusiveStartKey: this.startKey, Limit: Math.min(QUERY_PAGE_MAX, wanted) }),
@@ -127,7 +128,8 @@ export class DynamoDbSessionQuery implements SessionQueryStore {
           const head = readers
             .filter((reader) => reader.buffer.length > 0)
             .reduce<PartitionReader | undefined>(
-              (best, reader) => (!best || (reader.buffer[0]?.sort ?? '') > (best.buffer[0]?.sort ?? '') ? reader : best),
+              (best, reader) =>
+                !best || (reader.buffer[0]?.sort ?? '') > (best.buffer[0]?.sort ?? '') ? reader : best,
               undefined,
             );
           const blockers = readers.filter((reader) => reader.blocks(head?.buffer[0]?.sort));

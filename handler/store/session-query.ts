@@ -31,7 +31,14 @@ export interface SessionQueryStore {
 /** Whether a stored record still matches the filter: what the index said is checked on the record itself. */
 export function matchesFilter(
   filter: SessionFilter,
-  record: { action: string; endSeconds: number; seat: string | null; skillName: string | null; skillId: number | null; status: string | null },
+  record: {
+    action: string;
+    endSeconds: number;
+    seat: string | null;
+    skillName: string | null;
+    skillId: number | null;
+    status: string | null;
+  },
 ): boolean {
   if (!filter.actions.includes(record.action)) return false;
   if (record.endSeconds < filter.fromSeconds || record.endSeconds >= filter.toSeconds) return false;
@@ -39,7 +46,10 @@ export function matchesFilter(
   if (filter.status !== undefined && record.status !== filter.status) return false;
   if (filter.skillGroup !== undefined) {
     const byName = record.skillName === filter.skillGroup;
-    const byId = /^\d+$/.test(filter.skillGroup) && record.skillId !== null && String(record.skillId) === String(Number(filter.skillGroup));
+    const byId =
+      /^\d+$/.test(filter.skillGroup) &&
+      record.skillId !== null &&
+      String(record.skillId) === String(Number(filter.skillGroup));
     if (!byName && !byId) return false;
   }
   return true;
