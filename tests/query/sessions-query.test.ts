@@ -72,7 +72,7 @@ const seatOf = (push: Push) => (push.body.SeatUser as { UserId?: string } | unde
 beforeAll(async () => {
   for (const { query, body } of pushes) {
     const reply = await push(pushEvent(body, { query }));
-    expect(JSON.parse(reply.body)).toEqual({ ErrCode: 0, ErrMsg: "ok: stored" });
+    expect(JSON.parse(reply.body)).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
   }
 }, 120_000);
 

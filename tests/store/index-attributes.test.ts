@@ -46,6 +46,10 @@ describe('query-index attributes: on the current item only', () => {
     const recording = sampleOf('record');
     await push(pushEvent(recording, { query: { action: 'record', version: '1' } }));
     const [stored] = (await rawItems(recording.SessionId)).map((raw) => unmarshall(raw));
-    expect(Object.keys(stored ?? {}).filter((name) => name.startsWith('q')).sort()).toEqual(['qEnd', 'qSort']);
+    expect(
+      Object.keys(stored ?? {})
+        .filter((name) => name.startsWith('q'))
+        .sort(),
+    ).toEqual(['qEnd', 'qSort']);
   });
 });
