@@ -1,6 +1,5 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
-import { authenticate } from './auth/authenticate';
 import { type HttpRequest, toHttpRequest } from './edge/http-request';
 import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
 import { envelopeReply, jsonReply } from './edge/reply';
@@ -10,6 +9,7 @@ import { MAX_SESSION_ID_LENGTH } from './limits';
 import { logger } from './observability';
 import { encodeCursor } from './query/cursor';
 import { parseSessionQuery } from './query/session-query-params';
+import { authorizeRead } from './read-access';
 import { defaultSessionQuery } from './store/default-session-query';
 import { defaultStores } from './store/default-stores';
 import type { RecordStore } from './store/record-store';
@@ -76,25 +76,13 @@ function sessionIdOf(request: HttpRequest): string {
   return sessionId;
 }
 
-/**
- * Reading back, by SessionId. Deployed, the routes have IAM authorization: API Gateway has
- * checked the caller and says so in the request context. Locally nothing a client sends can
- * stand for that (serverless-offline fills the context from a header), so the push
- * credentials are asked for instead.
- */
+/** Reading back, by SessionId or by end time; who may read: read-access.ts. */
 export function createReadHandler({
   store,
   sessions = defaultSessionQuery(),
   loadAuth = cachedAuthConfig(),
   deployed = isDeployed(),
 }: ReadDependencies) {
-  async function authorize(event: ApiGatewayEvent, request: HttpRequest): Promise<void> {
-    if (!deployed) return authenticate(request.headers, await loadAuth());
-    if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
-      throw new Refusal('UNAUTHORIZED', 'this route needs IAM authorization');
-    }
-  }
-
   return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
       const request = toHttpRequest(event);
@@ -105,7 +93,7 @@ export function createReadHandler({
       if (method !== 'GET' || request.method !== 'GET') {
         throw new Refusal('METHOD_NOT_ALLOWED', 'reads are GET');
       }
-      await authorize(event, request);
+      await authorizeRead(event, request, { deployed, loadAuth });
       return await route(request, { store, sessions });
     } catch (error) {
       const { code, errMsg } = classifyError(error);

@@ -31,10 +31,17 @@ async function waitForHttp(url, child, timeoutMs) {
 
 const db = await startDynamoDbLocal({ port: dynamoDbPort, dbPath });
 let offline;
+let consumer;
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
   stopping = true;
+  if (consumer && consumer.exitCode === null) {
+    const exited = new Promise((resolve) => consumer.once('exit', resolve));
+    consumer.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (consumer.exitCode === null) consumer.kill('SIGKILL');
+  }
   if (offline && offline.exitCode === null) {
     const exited = new Promise((resolve) => offline.once('exit', resolve));
     offline.kill('SIGTERM');
@@ -48,7 +55,26 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 try {
-  await ensureLocalTables(db.endpoint, LOCAL_STAGE);
+  const tables = await ensureLocalTables(db.endpoint, LOCAL_STAGE);
+  // Serverless-offline has no DynamoDB Streams: the reports' consumer runs beside it, fed by a poller.
+  consumer = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'local-stream-consumer.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...localEnv(db.endpoint),
+      CDR_TABLE_NAME: tables.CdrTable,
+      REPORT_TABLE_NAME: tables.ReportTable,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  consumer.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`the reports' stream consumer stopped (exit code ${code}); stopping`);
+      stop(code ?? 1);
+    }
+  });
   const serverless = path.join(root, 'node_modules', 'serverless', 'bin', 'serverless.js');
   offline = spawn(process.execPath, [serverless, 'offline', 'start', '--stage', LOCAL_STAGE], {
     cwd: root,
@@ -73,6 +99,10 @@ tccc-cdr-receiver is listening on ${base}  (DynamoDB Local at ${db.endpoint}, da
 
   Read it back:
     curl -sS ${base}/cdrs/${sessionId}
+
+  Find sessions, see the numbers (the stream consumer keeps the reports up to date):
+    curl -sS '${base}/sessions?from=2020-12-16T00:00:00Z&to=2020-12-17T00:00:00Z'
+    curl -sS '${base}/reports/summary?from=2020-12-16T00:00:00Z&to=2020-12-17T00:00:00Z&groupBy=hour&tz=Asia/Shanghai'
 
 Ctrl-C stops the receiver and DynamoDB Local.
 `);

@@ -85,8 +85,10 @@ describe('the CloudFormation that `serverless package` generates', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
 
     expect(functions.map(([id]) => id).sort()).toEqual([
+      'AggregateLambdaFunction',
       'PushLambdaFunction',
       'ReadLambdaFunction',
+      'ReportsLambdaFunction',
       'TokenLambdaFunction',
     ]);
     for (const [, fn] of functions) {
@@ -122,7 +124,16 @@ describe('the CloudFormation that `serverless package` generates', () => {
       .map(([, route]) => route.Properties.RouteKey)
       .sort();
 
-    expect(routes).toEqual(['ANY /', 'GET /cdrs/{SessionId}', 'GET /cdrs/{SessionId}/versions', 'POST /oauth/token']);
+    expect(routes).toEqual([
+      'ANY /',
+      'GET /cdrs/{SessionId}',
+      'GET /cdrs/{SessionId}/versions',
+      'GET /reports/summary',
+      'GET /sessions',
+      'GET /sessions/{SessionId}',
+      'GET /sessions/{SessionId}/versions',
+      'POST /oauth/token',
+    ]);
   });
 
   it('never leaves the read routes open: IAM authorization', () => {
@@ -154,7 +165,8 @@ describe('the CloudFormation that `serverless package` generates', () => {
 
   it('alarms on storage failures, 5xx and quarantine growth; keeps logs 90 days', () => {
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
-    expect(alarms.sort()).toEqual(['5xx', 'PushQuarantined', 'StorageFailure']);
+    // ApproximateNumberOfMessagesVisible: stream batches the reports' consumer gave up on.
+    expect(alarms.sort()).toEqual(['5xx', 'ApproximateNumberOfMessagesVisible', 'PushQuarantined', 'StorageFailure']);
     for (const [, group] of resourcesOfType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(90);
   });
 

@@ -30,6 +30,8 @@ export default async function globalSetup() {
     FUZZ_QUARANTINE_TABLE_NAME: fuzzTables.QuarantineTable,
     REPORTS_CDR_TABLE_NAME: reportTables.CdrTable,
     REPORTS_QUARANTINE_TABLE_NAME: reportTables.QuarantineTable,
+    REPORTS_REPORT_TABLE_NAME: reportTables.ReportTable,
+    REPORT_TABLE_NAME: tables.ReportTable,
     FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
     FAULTY_DYNAMODB_PID: String(faulty.pid),
   });
