@@ -8,6 +8,7 @@ import { logger } from './observability';
 import { authorizeRead } from './read-access';
 import { summarize } from './reports/summary';
 import { parseSummaryRequest } from './reports/summary-params';
+import { REPORTS_PAGE_CSP, REPORTS_PAGE_HTML } from './reports-page/generated/page';
 import { defaultReportStores } from './store/default-report-store';
 import type { ReportStore } from './store/report-store';
 
@@ -17,15 +18,38 @@ export interface ReportDependencies {
   readonly deployed?: boolean;
 }
 
-type Route = (request: HttpRequest, reports: ReportStore) => Promise<APIGatewayProxyResult>;
+interface Route {
+  readonly answer: (request: HttpRequest, reports: ReportStore) => Promise<APIGatewayProxyResult>;
+  /** Served without credentials locally: the page holds no data, and asks for credentials itself. */
+  readonly openLocally?: boolean;
+}
 
 /** Report routes by path template, as API Gateway matched them. */
 const ROUTES: Readonly<Record<string, Route>> = {
-  '/reports/summary': async (request, reports) =>
-    jsonReply(200, await summarize(parseSummaryRequest(request.query), reports)),
+  '/reports/summary': {
+    answer: async (request, reports) => jsonReply(200, await summarize(parseSummaryRequest(request.query), reports)),
+  },
+  '/reports': {
+    answer: async () => ({
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': REPORTS_PAGE_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache',
+      },
+      body: REPORTS_PAGE_HTML,
+    }),
+    openLocally: true,
+  },
 };
 
-/** `GET /reports/summary`: figures from the aggregates, never from every raw record. Same access as the read routes. */
+/**
+ * `GET /reports/summary` (figures from the aggregates, never from every raw record) and
+ * `GET /reports` (the page that draws them). Same access as the read routes; the page,
+ * which holds no data, is served without credentials locally.
+ */
 export function createReportHandler({
   reports,
   loadAuth = cachedAuthConfig(),
@@ -39,8 +63,8 @@ export function createReportHandler({
       const route = Object.hasOwn(ROUTES, template) ? ROUTES[template] : undefined;
       if (!route) throw new Refusal('NOT_FOUND', 'no such route');
       if (method !== 'GET' || request.method !== 'GET') throw new Refusal('METHOD_NOT_ALLOWED', 'reports are GET');
-      await authorizeRead(event, request, { deployed, loadAuth });
-      return await route(request, reports);
+      if (deployed || !route.openLocally) await authorizeRead(event, request, { deployed, loadAuth });
+      return await route.answer(request, reports);
     } catch (error) {
       const { code, errMsg } = classifyError(error);
       const reply = envelopeReply(code, errMsg);

@@ -177,6 +177,15 @@ describe('schemas/openapi.yaml: the handlers answer as it says', () => {
     );
   });
 
+  it('GET /reports (the page): 200 locally without credentials, 401 deployed without IAM authorization', async () => {
+    expectAsDocumented('get', '/reports', await reports(get('/reports')));
+    const deployed = createReportHandler({
+      reports: new DynamoDbReportStore(createDynamoDbClient(), process.env.REPORT_TABLE_NAME as string),
+      deployed: true,
+    });
+    expectAsDocumented('get', '/reports', await deployed(get('/reports')));
+  });
+
   it('documents every ErrCode the receiver has, in the envelope', () => {
     const codes = Object.values(ERR_CODES)
       .map((code) => code.errCode)

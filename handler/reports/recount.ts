@@ -24,7 +24,7 @@ export class TouchedBuckets {
 
   async recount(store: ReportStore): Promise<void> {
     const touched = [...this.quarters.values()];
-    await Promise.all(touched.map(({ action, quarter }) => store.touchQuarter(action, quarter)));
+    await inTurns(touched, ({ action, quarter }) => store.touchQuarter(action, quarter));
     const unique = <T>(items: T[], key: (item: T) => string) => [
       ...new Map(items.map((item) => [key(item), item])).values(),
     ];
@@ -32,11 +32,21 @@ export class TouchedBuckets {
       touched.map(({ action, quarter }) => ({ action, start: hourOf(quarter) })),
       ({ action, start }) => `${action}#${start}`,
     );
-    await Promise.all(hours.map(({ action, start }) => store.recountHour(action, start)));
+    await inTurns(hours, ({ action, start }) => store.recountHour(action, start));
     const days = unique(
       hours.map(({ action, start }) => ({ action, start: dayOf(start) })),
       ({ action, start }) => `${action}#${start}`,
     );
-    await Promise.all(days.map(({ action, start }) => store.recountDay(action, start)));
+    await inTurns(days, ({ action, start }) => store.recountDay(action, start));
   }
+}
+
+/** At most CONCURRENCY buckets at a time: a batch of old records can touch hundreds of hours. */
+const CONCURRENCY = 4;
+async function inTurns<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }

@@ -128,6 +128,7 @@ describe('the CloudFormation that `serverless package` generates', () => {
       'ANY /',
       'GET /cdrs/{SessionId}',
       'GET /cdrs/{SessionId}/versions',
+      'GET /reports',
       'GET /reports/summary',
       'GET /sessions',
       'GET /sessions/{SessionId}',
