@@ -46,7 +46,12 @@ async function itemsOf(sessionId: string) {
   return Items;
 }
 
-const session = async (sessionId: string) => (await fetch(`${base}/sessions/${encodeURIComponent(sessionId)}`)).json();
+interface SessionReply {
+  SessionId: string;
+  items: Array<{ action: string; record: unknown; receipt: Record<string, unknown> }>;
+}
+const session = async (sessionId: string) =>
+  (await (await fetch(`${base}/sessions/${encodeURIComponent(sessionId)}`)).json()) as SessionReply;
 
 describe('npm start takes every TCCC push type on one URL', () => {
   it.each([
@@ -64,7 +69,7 @@ describe('npm start takes every TCCC push type on one URL', () => {
       expect(items).toHaveLength(1);
       const read = await session(body.SessionId);
       expect(read).toMatchObject({ SessionId: body.SessionId, items: [{ action, record: body }] });
-      expect(read.items[0].receipt).toMatchObject({ action, pushId: `${name}-1` });
+      expect(read.items[0]?.receipt).toMatchObject({ action, pushId: `${name}-1` });
 
       expect(await push(query, body, `${name}-1`)).toEqual({ status: 200, ErrCode: 0, ErrMsg: 'ok: already stored' });
       expect(await itemsOf(body.SessionId)).toEqual(items);
@@ -79,8 +84,8 @@ describe('npm start takes every TCCC push type on one URL', () => {
     expect((await push('action=record&version=1', caller, 'rec-caller')).ErrCode).toBe(0);
 
     const read = await session(cdr.SessionId);
-    const records = read.items.filter((item: { action: string }) => item.action === 'record');
-    expect(records.map((item: { record: unknown }) => item.record)).toEqual(expect.arrayContaining([agent, caller]));
+    const records = read.items.filter((item) => item.action === 'record');
+    expect(records.map((item) => item.record)).toEqual(expect.arrayContaining([agent, caller]));
     expect(records).toHaveLength(2);
   });
 
