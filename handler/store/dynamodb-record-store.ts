@@ -9,9 +9,9 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { StorageUnavailable } from '../errors';
 import { toAttributeMap } from './attribute-values';
 import { STORAGE_BUDGET_MS } from './dynamodb-client';
+import { storageError } from './storage-errors';
 import {
   currentKeyPrefix,
   currentRecordKey,
@@ -61,11 +61,6 @@ function fromItem(item: Item): StoredRecord & { ordering: number } {
     receipt: StoredRecord['receipt'];
   };
   return { action, record, receipt, ordering };
-}
-
-function unavailable(operation: string, error: unknown): StorageUnavailable {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StorageUnavailable(`DynamoDB ${operation} failed: ${reason}`, { cause: error });
 }
 
 /**
@@ -175,7 +170,7 @@ export class DynamoDbRecordStore implements RecordStore {
       },
       budget,
     );
-    if (current && Object.keys(current).length === 0) throw unavailable('PutItem', 'the current item vanished');
+    if (current && Object.keys(current).length === 0) throw new Error('PutItem: the current item vanished');
     return current;
   }
 
@@ -185,7 +180,7 @@ export class DynamoDbRecordStore implements RecordStore {
       return undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
-      throw unavailable('PutItem', error);
+      throw storageError('PutItem', error);
     }
   }
 
@@ -243,7 +238,7 @@ export class DynamoDbRecordStore implements RecordStore {
           }),
         );
       } catch (error) {
-        throw unavailable('Query', error);
+        throw storageError('Query', error);
       }
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
