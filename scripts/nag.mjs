@@ -5,8 +5,8 @@
 // acknowledged below, with its reason; an acknowledgment that no longer matches anything fails
 // it too, so that none outlives its reason.
 //
-//   npx serverless package --stage ci && npm run nag            # or: node scripts/nag.mjs --package <dir>
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   npx serverless package --stage ci && npm run nag     # or: npm run nag -- --package <dir> [--package <dir>...]
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -82,71 +82,65 @@ function acknowledgments(secretsPath) {
   ];
 }
 
-function nag(dir) {
-  const template = JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  const { service } = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
-  const secretsPath = `/${service.service}/${service.provider.stage}/`;
-
+/** One stack per package folder, in one app: CDK loads once. Findings name `<folder>: <resource>`. */
+function nag(dirs) {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'nag-'));
   try {
     const app = new App({ outdir });
-    const stack = new Stack(app, 'Packaged');
-    const included = new CfnInclude(stack, 'Template', {
-      templateFile: path.join(dir, 'cloudformation-template-update-stack.json'),
-    });
     const acknowledged = [];
-    for (const { rule, ids, type, reason } of acknowledgments(secretsPath)) {
-      const targets = Object.entries(template.Resources)
-        .filter(([id, resource]) => (ids ? ids.includes(id) : resource.Type === type))
-        .map(([id]) => id);
-      if (targets.length === 0) acknowledged.push({ rule, id: '(no such resource)' });
-      for (const id of targets) {
-        Validations.of(included.getResource(id)).acknowledge({ id: rule, reason });
-        acknowledged.push({ rule, id });
+    const folderOf = new Map();
+    dirs.forEach((dir, index) => {
+      const templateFile = path.join(dir, 'cloudformation-template-update-stack.json');
+      const template = JSON.parse(readFileSync(templateFile, 'utf8'));
+      const { service } = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
+      const stackId = `Package${index}`;
+      folderOf.set(stackId, dir);
+      const included = new CfnInclude(new Stack(app, stackId), 'Template', { templateFile });
+      for (const { rule, ids, type, reason } of acknowledgments(`/${service.service}/${service.provider.stage}/`)) {
+        const targets = Object.entries(template.Resources)
+          .filter(([id, resource]) => (ids ? ids.includes(id) : resource.Type === type))
+          .map(([id]) => id);
+        if (targets.length === 0) acknowledged.push(`${rule} at ${dir}: (no such resource)`);
+        for (const id of targets) {
+          Validations.of(included.getResource(id)).acknowledge({ id: rule, reason });
+          acknowledged.push(`${rule} at ${dir}: ${id}`);
+        }
       }
-    }
+    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     try {
       app.synth();
     } catch (error) {
-      if (!/Validation failed/.test(String(error?.message))) throw error;
+      // Findings make synth throw, after writing the report; anything else is a fault of its own.
+      if (!existsSync(path.join(outdir, 'validation-report.json'))) throw error;
     }
-    const report = readReport(outdir);
+    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')).pluginReports;
+    /** `<folder>: <logical id>` of a construct path `Package<n>/Template/<logical id>[ (...)]`. */
+    const where = (constructPath) => {
+      const [stackId, , resource] = constructPath.split('/');
+      return `${folderOf.get(stackId)}: ${resource?.split(' ')[0]}`;
+    };
     const suppressed = new Set(
       report.flatMap(({ suppressedViolations = [] }) =>
         suppressedViolations.map(
-          ({ acknowledgedId, acknowledgedAt }) => `${acknowledgedId} at ${lastSegment(acknowledgedAt)}`,
+          ({ acknowledgedId, acknowledgedAt }) => `${acknowledgedId} at ${where(acknowledgedAt)}`,
         ),
       ),
     );
-    return {
-      violations: violationsOf(report),
-      unmatched: acknowledged.map(({ rule, id }) => `${rule} at ${id}`).filter((key) => !suppressed.has(key)),
-    };
+    const violations = report.flatMap(({ pluginName, violations }) =>
+      violations.flatMap(({ ruleName, description, violatingConstructs }) =>
+        violatingConstructs.map(
+          ({ constructPath }) => `${pluginName}::${ruleName} at ${where(constructPath)}: ${description}`,
+        ),
+      ),
+    );
+    return { violations, unmatched: acknowledged.filter((key) => !suppressed.has(key)) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const lastSegment = (constructPath) => constructPath.split('/').at(-1).split(' ')[0];
-
-/** The plugin reports of CDK's validation report (written on success too). */
-function readReport(outdir) {
-  return JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')).pluginReports;
-}
-
-/** Every finding not acknowledged, as `rule at resource: description`. */
-function violationsOf(report) {
-  return report.flatMap(({ pluginName, violations }) =>
-    violations.flatMap(({ ruleName, description, violatingConstructs }) =>
-      violatingConstructs.map(
-        ({ constructPath }) => `${pluginName}::${ruleName} at ${lastSegment(constructPath)}: ${description}`,
-      ),
-    ),
-  );
-}
-
-const { values } = parseArgs({ options: { package: { type: 'string', default: '.serverless' } } });
+const { values } = parseArgs({ options: { package: { type: 'string', multiple: true, default: ['.serverless'] } } });
 const started = Date.now();
 const { violations, unmatched } = nag(values.package);
 for (const violation of violations) console.error(`not acknowledged: ${violation}`);
@@ -156,4 +150,4 @@ if (violations.length > 0 || unmatched.length > 0) {
   console.error(`cdk-nag: ${violations.length} finding(s), ${unmatched.length} stale acknowledgment(s) (${seconds} s)`);
   process.exit(1);
 }
-console.log(`cdk-nag: AwsSolutions and Serverless packs pass on ${values.package} (${seconds} s)`);
+console.log(`cdk-nag: AwsSolutions and Serverless packs pass on ${values.package.join(', ')} (${seconds} s)`);
