@@ -36,7 +36,9 @@ const chunksPerEntry = {
     build.onEnd(({ metafile }) => {
       if (!metafile) return;
       const entryPoint = toPosix(path.relative(workingDir, path.resolve(workingDir, entry)));
-      const entryOutput = Object.keys(metafile.outputs).find((file) => metafile.outputs[file].entryPoint === entryPoint);
+      const entryOutput = Object.keys(metafile.outputs).find(
+        (file) => metafile.outputs[file].entryPoint === entryPoint,
+      );
       if (!entryOutput) throw new Error(`chunks-per-entry: no output for ${entryPoint}`);
       const reached = reachableOutputs(metafile.outputs, entryOutput);
       for (const file of Object.keys(metafile.outputs)) {
