@@ -404,6 +404,12 @@ describe('18. redeploying after `serverless remove` or a failed first deploy', (
       expect(lines).toContain(
         `aws cloudformation create-stack --stack-name tccc-cdr-receiver-ci --region ap-southeast-1 --template-body file://${dir}/cloudformation-template-create-stack.json`,
       );
+      // The README shows these very commands, for a stage prod packaged into .serverless/.
+      const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n');
+      const asInReadme = lines
+        .filter((line) => line.startsWith('aws '))
+        .map((line) => line.replaceAll(`${dir}/`, '.serverless/').replaceAll('receiver-ci ', 'receiver-prod '));
+      expect(readme.filter((line) => line.startsWith('aws cloudformation '))).toEqual(asInReadme);
     }
   });
 
