@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,7 @@ export async function slsPackage(env: NodeJS.ProcessEnv, label: string): Promise
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`serverless package failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
