@@ -37,8 +37,8 @@ function rate(name) {
 
 /**
  * Reserved concurrency from `name`: a whole number (0 would stop the function, so it is refused),
- * or `none` for no reservation (an account whose concurrency quota is too small to reserve any:
- * Lambda keeps at least 100, or 10 on new accounts, unreserved).
+ * or `none` for no reservation (Lambda keeps part of an account's concurrency quota unreserved, and
+ * a new account's quota may be too small to reserve any).
  */
 function reservedConcurrency(name) {
   if (setting(name)?.toLowerCase() === 'none') return { Ref: 'AWS::NoValue' };
