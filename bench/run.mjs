@@ -97,6 +97,8 @@ const PLUGIN_ONLY_OPTIONS = [
   'skipBuildExcludeFns',
   'stripEntryResolveExtensions',
   'disposeContext',
+  // infra/esbuild-plugins.cjs names chunks per entry for the zips; the bench builds each entry apart.
+  'plugins',
 ];
 
 /**
