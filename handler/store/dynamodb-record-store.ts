@@ -11,7 +11,6 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { toAttributeMap } from './attribute-values';
 import { STORAGE_BUDGET_MS } from './dynamodb-client';
-import { storageError } from './storage-errors';
 import {
   currentKeyPrefix,
   currentRecordKey,
@@ -21,6 +20,7 @@ import {
   versionRecordKey,
 } from './item-layout';
 import type { NewRecord, RecordStore, SaveOutcome, StoredRecord } from './record-store';
+import { storageError } from './storage-errors';
 import { versionIdOf } from './version-id';
 
 type SendOptions = { abortSignal: AbortSignal };
