@@ -60,7 +60,9 @@ describe('npm start hands the handler the bytes as sent', () => {
     const kept = (await quarantineOf(receiver.dynamoDbEndpoint).list())
       .map((entry) => Buffer.from(entry.body))
       .filter((body) => body.includes(sessionId));
-    expect(kept.map((body) => body.toString('hex')).sort()).toEqual([first, second].map((b) => b.toString('hex')).sort());
+    expect(kept.map((body) => body.toString('hex')).sort()).toEqual(
+      [first, second].map((b) => b.toString('hex')).sort(),
+    );
   }, 60_000);
 
   it('still stores a valid UTF-8 body with multi-byte characters exactly', async () => {
