@@ -9,7 +9,7 @@ import { httpApiEvent, sampleRecord } from './support/events';
 const SECRET = '110101199003077777';
 const SECRET_FRAGMENTS = [SECRET, SECRET.slice(0, 8), SECRET.slice(-8)];
 /** Raw characters that could rewrite a terminal or reorder text: none may reach a reply. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+const UNSAFE = /[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}]/u;
 
 const quarantine = quarantineStore();
 const handler = createPushHandler({ store: countingStore().store, quarantine });
