@@ -6,6 +6,12 @@
 export const MAX_BODY_BYTES = 128 * 1024;
 
 /**
+ * A token request is a few form fields (grant type, client id and secret): 4 KiB is far more
+ * than any holds, and caps what a client can make the token function parse.
+ */
+export const MAX_TOKEN_BODY_BYTES = 4 * 1024;
+
+/**
  * DynamoDB refuses documents nested deeper than 32 levels, and the store keeps a record
  * one level down (under `record`): the record itself may nest 31.
  */

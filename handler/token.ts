@@ -2,8 +2,12 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { issueAccessToken } from './auth/access-tokens';
 import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
 import { parseBasic, secretsEqual } from './auth/credentials';
+import { bodyBytes } from './decode/body-bytes';
+import { mediaTypeOf } from './decode/content-type';
 import { toHttpRequest } from './edge/http-request';
 import type { ApiGatewayEvent } from './edge/lambda-entry';
+import { Refusal } from './errors';
+import { MAX_TOKEN_BODY_BYTES } from './limits';
 import { logger } from './observability';
 
 /** RFC 6749 section 5.2 error codes this endpoint answers. */
@@ -29,13 +33,17 @@ export function createTokenHandler(loadAuth: () => Promise<AuthConfig> = cachedA
       if (request.method !== 'POST') return oauthError(400, 'invalid_request', 'use POST');
       const config = await loadAuth();
       if (config.mode !== 'oauth2') return oauthError(400, 'invalid_request', 'OAuth2 is not enabled on this receiver');
-      const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-      if (contentType !== 'application/x-www-form-urlencoded') {
+      if (mediaTypeOf(request.headers['content-type'])?.type !== 'application/x-www-form-urlencoded') {
         return oauthError(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
       }
-      const form = new URLSearchParams(
-        Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8').toString('utf8'),
-      );
+      let bytes: Buffer;
+      try {
+        bytes = bodyBytes(request, MAX_TOKEN_BODY_BYTES);
+      } catch (error) {
+        if (error instanceof Refusal) return oauthError(400, 'invalid_request', error.message);
+        throw error;
+      }
+      const form = new URLSearchParams(bytes.toString('utf8'));
       const basic = parseBasic(request.headers.authorization);
       const posted = form.has('client_id') || form.has('client_secret');
       if (basic && posted) return oauthError(400, 'invalid_request', 'use one client authentication method, not two');

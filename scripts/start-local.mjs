@@ -50,7 +50,9 @@ process.on('SIGTERM', () => stop(0));
 try {
   await ensureLocalTables(db.endpoint, LOCAL_STAGE);
   const serverless = path.join(root, 'node_modules', 'serverless', 'bin', 'serverless.js');
-  offline = spawn(process.execPath, [serverless, 'offline', 'start', '--stage', LOCAL_STAGE], {
+  // Bodies reach the handlers as the bytes sent, not as serverless-offline's UTF-8 decoding of them.
+  const bodyBytes = path.join(root, 'scripts', 'offline-body-bytes.cjs');
+  offline = spawn(process.execPath, ['--require', bodyBytes, serverless, 'offline', 'start', '--stage', LOCAL_STAGE], {
     cwd: root,
     env: { ...process.env, ...localEnv(db.endpoint), PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],

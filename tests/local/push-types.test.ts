@@ -2,24 +2,22 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { freePorts, type LocalPorts, npmRun, root, startReceiver, stopReceiver } from '../support/local-receiver';
+import { type LocalReceiver, npmRun, root, startLocalReceiver } from '../support/local-receiver';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'push-types-data-'));
 const sample = (name: string) => JSON.parse(readFileSync(path.join(root, 'events', `${name}.sample.json`), 'utf8'));
 const TCCC_CONTENT_TYPE = 'application/json;charset=utf8';
 
-let ports: LocalPorts;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: LocalReceiver;
 let base: string;
 
 beforeAll(async () => {
-  ports = await freePorts();
-  receiver = await startReceiver(ports, { TCCC_AUTH: 'none', DYNAMODB_DATA_DIR: dataDir });
-  base = `http://127.0.0.1:${ports.http}`;
+  receiver = await startLocalReceiver(dataDir, { TCCC_AUTH: 'none' });
+  base = receiver.base;
 }, 120_000);
 
 afterAll(async () => {
-  if (receiver) await stopReceiver(receiver.child);
+  if (receiver) await receiver.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -34,7 +32,7 @@ async function push(query: string, body: unknown, pushId: string) {
 }
 
 async function itemsOf(sessionId: string) {
-  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}` });
+  const client = new DynamoDBClient({ endpoint: receiver.dynamoDbEndpoint });
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: 'tccc-cdr-receiver-dev-cdrs',
@@ -100,7 +98,7 @@ describe('npm start takes every TCCC push type on one URL', () => {
   });
 
   it('runs `npm run invoke` with each type’s sample event against the same database', async () => {
-    const env = { DYNAMODB_PORT: String(ports.dynamodb) };
+    const env = { DYNAMODB_PORT: String(receiver.ports.dynamodb) };
     for (const type of ['cdr', 'record', 'voicemail', 'imcdr']) {
       const invoked = npmRun('invoke', ['push', `events/http-api-v2.${type}.json`], env);
       expect(invoked.stdout).toContain('"statusCode": 200');

@@ -14,21 +14,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface LocalPorts {
-  http: number;
-  lambda: number;
-  dynamodb: number;
+export interface LocalReceiver {
+  readonly child: ChildProcess;
+  /** `http://127.0.0.1:<port>` */
+  readonly base: string;
+  readonly ports: { http: number; lambda: number; dynamodb: number };
+  /** DynamoDB Local's endpoint, as `npm start` prints it. */
+  readonly dynamoDbEndpoint: string;
+  output(): string;
+  /** Ctrl-C to the whole process group, as a terminal sends it; resolves with npm's exit code. */
+  stop(): Promise<number | null>;
 }
 
-export async function freePorts(): Promise<LocalPorts> {
-  return { http: await freePort(), lambda: await freePort(), dynamodb: await freePort() };
-}
-
-/** Runs `npm start` as a user would (the script it runs), until it prints its banner. */
-export async function startReceiver(
-  ports: LocalPorts,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; output: () => string }> {
+/**
+ * Runs `npm start` as a user would, on free ports and a data folder of the caller's, until it
+ * prints its banner.
+ */
+export async function startLocalReceiver(dataDir: string, env: Record<string, string> = {}): Promise<LocalReceiver> {
+  const ports = { http: await freePort(), lambda: await freePort(), dynamodb: await freePort() };
   const child = spawn('npm', ['start'], {
     cwd: root,
     env: {
@@ -36,6 +39,7 @@ export async function startReceiver(
       PORT: String(ports.http),
       LAMBDA_PORT: String(ports.lambda),
       DYNAMODB_PORT: String(ports.dynamodb),
+      DYNAMODB_DATA_DIR: dataDir,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,16 +57,24 @@ export async function startReceiver(
       }
     };
     child.stdout?.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
   });
-  return { child, output: () => output };
-}
-
-/** Ctrl-C to the whole process group, as a terminal sends it; resolves with npm's exit code. */
-export async function stopReceiver(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  process.kill(-(child.pid as number), 'SIGINT');
-  return exited;
+  return {
+    child,
+    ports,
+    base: `http://127.0.0.1:${ports.http}`,
+    dynamoDbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
+    output: () => output,
+    stop: () => {
+      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      process.kill(-(child.pid as number), 'SIGINT');
+      return exited;
+    },
+  };
 }
 
 /** `npm run <script> -- ...args` as a user types it; its output and exit code. */
