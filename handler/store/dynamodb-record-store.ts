@@ -24,6 +24,9 @@ import { storageError } from './storage-errors';
 import { versionIdOf } from './version-id';
 
 type SendOptions = { abortSignal: AbortSignal };
+
+/** On a current item: its version also has a version item, so replacing it needs no copy. */
+const VERSION_KEPT_ATTRIBUTE = 'versionKept';
 type Item = Record<string, AttributeValue>;
 
 /** What decides which version is current: ordering, then the earlier receipt loses, then the versionId. */
@@ -119,14 +122,21 @@ export class DynamoDbRecordStore implements RecordStore {
     for (;;) {
       if (versionIdOfItem(current) === versionIdOfItem(candidate)) return 'duplicate';
       if (!outranks(rankOf(candidate), rankOf(current))) return known ? 'duplicate' : 'stored-older';
-      // The current version must stay retrievable before it is replaced.
-      await this.putIfAbsent(
-        this.withoutKeys(current),
-        versionRecordKey(action, naturalKey, versionIdOfItem(current)),
-        budget,
-      );
+      // The current version must stay retrievable before it is replaced; one that came by this
+      // path already is (its version item was written first).
+      if (!current[VERSION_KEPT_ATTRIBUTE]?.BOOL) {
+        await this.putIfAbsent(
+          this.withoutKeys(current),
+          versionRecordKey(action, naturalKey, versionIdOfItem(current)),
+          budget,
+        );
+      }
       const replaced = await this.replaceIfStill(
-        { ...this.withoutKeys(candidate), ...toAttributeMap(input.indexAttributes ?? {}) },
+        {
+          ...this.withoutKeys(candidate),
+          ...toAttributeMap(input.indexAttributes ?? {}),
+          [VERSION_KEPT_ATTRIBUTE]: { BOOL: true },
+        },
         currentRecordKey(action, naturalKey),
         input.sessionId,
         versionIdOfItem(current),
