@@ -6,40 +6,18 @@
 // Against the DynamoDB Local of `npm start` by default; with --stage S [--region R] against
 // that deployed stage, with your AWS credentials (the functions themselves cannot list or delete);
 // --endpoint URL points at another DynamoDB Local.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { escapeControls, terminalJson } from '../handler/escape';
 import { replayQuarantined } from '../handler/quarantine-push';
 import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import type { QuarantinedPush } from '../handler/store/quarantine';
-import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
-
-const SERVICE = 'tccc-cdr-receiver';
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
+import { operatorTables } from './operator-stores';
 
 function stores(args: string[]) {
-  const stage = option(args, '--stage');
-  const region = option(args, '--region');
-  const endpoint = option(args, '--endpoint');
-  let client: DynamoDBClient;
-  if (stage && !endpoint) {
-    client = new DynamoDBClient(region ? { region } : {});
-  } else {
-    const env = localEnv(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT}`);
-    client = new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-    });
-  }
-  const prefix = `${SERVICE}-${stage ?? LOCAL_STAGE}`;
+  const { client, records, quarantine } = operatorTables(args);
   return {
-    records: new DynamoDbRecordStore(client, `${prefix}-cdrs`),
-    quarantine: new DynamoDbQuarantineStore(client, `${prefix}-quarantine`),
+    records: new DynamoDbRecordStore(client, records),
+    quarantine: new DynamoDbQuarantineStore(client, quarantine),
   };
 }
 
