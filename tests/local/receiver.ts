@@ -117,6 +117,13 @@ function exited(running: Running): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** Resolves with npm's exit code once `npm start` has stopped by itself. */
+export function untilExit(running: Running): Promise<number | null> {
+  const { child } = running;
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
 /** True while any process of the group (npm, start-local, serverless offline, java) is alive. */
 function groupAlive(pgid: number): boolean {
   try {
