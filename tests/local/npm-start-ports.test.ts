@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type net from 'node:net';
+import path from 'node:path';
 import {
   bannerCommands,
   dataDir,
@@ -6,6 +8,7 @@ import {
   npmStart,
   occupy,
   release,
+  root,
   runShell,
   startReceiver,
   stopReceiver,
@@ -66,6 +69,15 @@ describe('npm start: the ports it listens on', () => {
       expect(invoke).toBe(`DYNAMODB_PORT=${dynamodb} npm run invoke -- push events/http-api-v2.json`);
       const invoked = await runShell(invoke as string, env);
       expect(invoked.stdout).toContain('"ErrCode\\":0');
+      // ...and so do the README's, with the printed port in place of 8000...
+      const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+      const documented = [...readme.matchAll(/^ *(DYNAMODB_PORT=8000 npm run invoke -- [^#\n]*?) *(?:#.*)?$/gm)].map(
+        ([, command]) => (command as string).replace('DYNAMODB_PORT=8000', `DYNAMODB_PORT=${dynamodb}`),
+      );
+      expect(documented).toHaveLength(3);
+      const replies = await runShell(documented.join('\n'), env);
+      expect(replies.code).toBe(0);
+      expect(replies.stdout.match(/"statusCode": 200/g)).toHaveLength(3);
       // ...which the receiver on the printed port then reads back.
       const [read] = bannerCommands(running.output(), 'Read it back:');
       expect(read).toContain(`http://localhost:${http}/cdrs/`);
