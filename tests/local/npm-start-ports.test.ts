@@ -46,7 +46,7 @@ describe('npm start: the ports it listens on', () => {
     60_000,
   );
 
-  it('runs beside whatever holds 3000, 8000 and 3002, on free ports it prints, and npm run invoke reaches its DynamoDB Local as printed', async () => {
+  it("runs beside whatever holds 3000, 8000 and 3002 on free ports it prints, which the banner's and the README's npm run invoke lines reach", async () => {
     const data = dataDir();
     // Whatever already listens there (another checkout's npm start?) holds them just as well.
     const held = await Promise.all(Object.values(DEFAULTS).map((port) => occupy(port)));
