@@ -25,10 +25,11 @@ export async function readSecret(env: NodeJS.ProcessEnv, name: string, required 
   let value: string | undefined;
   let where: string;
   if (secretsFromSsm(env)) {
-    where = `SSM ${(env.TCCC_SECRETS_PATH as string).replace(/\/?$/, '/')}${name}`;
+    const parameter = `${(env.TCCC_SECRETS_PATH as string).replace(/\/?$/, '/')}${name}`;
+    where = `SSM ${parameter}`;
     // A chunk of its own: the SSM client is as large as all the rest of the bundle.
     const { readSsmSecret } = await import('./ssm-secrets');
-    value = await readSsmSecret(where.slice(4)).catch((error: unknown) => {
+    value = await readSsmSecret(parameter).catch((error: unknown) => {
       throw new Misconfigured(`secret ${name} cannot be read from SSM: ${(error as Error).name}`, { cause: error });
     });
   } else {
