@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (receiver) expect(await receiver.stop()).toBe(0);
+  if (receiver) expect(await receiver.stop()).toBe(true);
   rmSync(dataDir, { recursive: true, force: true });
 }, 30_000);
 

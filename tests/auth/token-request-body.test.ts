@@ -1,13 +1,15 @@
-import { loadAuthConfig } from '../handler/auth/auth-config';
-import { createTokenHandler } from '../handler/token';
-import { httpApiEvent } from './support/events';
+import { randomBytes } from 'node:crypto';
+import { loadAuthConfig } from '../../handler/auth/auth-config';
+import { createTokenHandler } from '../../handler/token';
+import { httpApiEvent } from '../support/events';
 
 const oauthEnv = {
   TCCC_AUTH: 'oauth2',
   TCCC_OAUTH_CLIENT_ID: 'tccc-client',
   TCCC_OAUTH_CLIENT_SECRET: 'client-s3cret',
+  TCCC_OAUTH_SIGNING_KEY: randomBytes(32).toString('base64'),
 };
-const token = createTokenHandler(() => loadAuthConfig(oauthEnv));
+const token = createTokenHandler({ loadAuth: () => loadAuthConfig(oauthEnv) });
 const form = 'grant_type=client_credentials&client_id=tccc-client&client_secret=client-s3cret';
 
 const tokenRequest = (body: string, isBase64Encoded: boolean, contentType: string) =>
