@@ -952,7 +952,7 @@ export const requestArb = (mode: Mode, body: (action: string) => fc.Arbitrary<Bo
           query: queryArb(mode, action),
           headerSet: headersArb(mode),
           body: body(action),
-          retry: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+          retry: fc.oneof({ weight: 7, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         })
         .map(({ headerSet, ...rest }) => ({
           ...rest,

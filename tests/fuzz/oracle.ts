@@ -284,19 +284,12 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
 class JsonSyntaxError extends Error {}
 
 const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const HEX4 = /^[0-9a-fA-F]{4}$/;
-const JSON_ESCAPES: Record<string, string> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-};
+/**
+ * RFC 8259's string: unescaped characters from U+0020 but '"' and '\\', and the escapes it lists.
+ * One character per repetition: `[^…]+` inside `(…)*` backtracks exponentially on an unterminated string.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 8259 forbids them raw in a string
-const SPECIAL_IN_STRING = /["\\\u0000-\u001f]/g;
+const JSON_STRING = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
 
 /**
  * RFC 8259 JSON text to value, as JSON.parse builds it (a repeated name keeps its first
@@ -315,34 +308,13 @@ export function parseJsonStrict(text: string): { value: unknown } | undefined {
       else return;
     }
   };
+  // Validated by the RFC's grammar; decoding a valid string token is then the same in any decoder.
   const string = (): string => {
-    index++; // the opening quote
-    let out = '';
-    for (;;) {
-      SPECIAL_IN_STRING.lastIndex = index;
-      const found = SPECIAL_IN_STRING.exec(text);
-      if (!found) return fail('unterminated string');
-      out += text.slice(index, found.index);
-      index = found.index;
-      const char = text[index] as string;
-      if (char === '"') {
-        index++;
-        return out;
-      }
-      if (char !== '\\') return fail('control character in string');
-      const escaped = text[index + 1] ?? '';
-      if (escaped === 'u') {
-        const hex = text.slice(index + 2, index + 6);
-        if (!HEX4.test(hex)) fail('bad \\u escape');
-        out += String.fromCharCode(Number.parseInt(hex, 16));
-        index += 6;
-      } else {
-        const decoded = Object.hasOwn(JSON_ESCAPES, escaped) ? JSON_ESCAPES[escaped] : undefined;
-        if (decoded === undefined) return fail('bad escape');
-        out += decoded;
-        index += 2;
-      }
-    }
+    JSON_STRING.lastIndex = index;
+    const match = JSON_STRING.exec(text);
+    if (!match) return fail('bad string');
+    index += match[0].length;
+    return JSON.parse(match[0]);
   };
   const literal = (word: string, value: unknown) => {
     if (text.startsWith(word, index)) {

@@ -434,7 +434,7 @@ describe('push endpoint, all five push types, fuzzed through the real handler in
     () =>
       fuzz(
         requestArb('good', (action) => docBodyArb(validDocArb(action))),
-        3000,
+        2500,
         checkRequest,
       ),
     TIMEOUT_MS,
@@ -453,7 +453,7 @@ describe('push endpoint, all five push types, fuzzed through the real handler in
 
   it(
     'refuses bodies that are not one JSON object: bad JSON, UTF-8, base64, other values, empty',
-    () => fuzz(requestArb('good', malformedBodyArb), 1500, checkRequest),
+    () => fuzz(requestArb('good', malformedBodyArb), 2000, checkRequest),
     TIMEOUT_MS,
   );
 
@@ -469,7 +469,7 @@ describe('push endpoint, all five push types, fuzzed through the real handler in
             { weight: 1, arbitrary: hugeBodyArb(action) },
           ),
         ),
-        2000,
+        2500,
         checkRequest,
       ),
     TIMEOUT_MS,
@@ -483,7 +483,7 @@ describe('push endpoint, all five push types, fuzzed through the real handler in
 
   it(
     'keeps each record of a session once: records of every type, versions, retries, re-pushes, concurrent twins',
-    () => fuzz(sessionArb, 300, checkSession),
+    () => fuzz(sessionArb, 250, checkSession),
     TIMEOUT_MS,
   );
 
