@@ -55,6 +55,25 @@ const itemsOf = async (sessionId: string): Promise<Item[]> =>
 
 const tally = new Map<string, number>();
 let requestsSent = 0;
+/** Pushes per push type the query named, per `version` sent, accepted or refused: what the run covered. */
+const coverage = new Map<string, number>();
+const coverageKey = (action: string, version: string, outcome: 'accepted' | 'refused') =>
+  `${action} ${version} ${outcome}`;
+
+function count(rendered: Rendered, verdict: Verdict): void {
+  requestsSent++;
+  tally.set(verdict.code, (tally.get(verdict.code) ?? 0) + 1);
+  const query = rendered.sent.query ?? [];
+  const actions = query.filter(([name]) => name === 'action').map(([, value]) => value);
+  const versions = query.filter(([name]) => name === 'version').map(([, value]) => value);
+  if (actions.length !== 1 || !ACTIONS.includes(actions[0] as string)) return;
+  const key = coverageKey(
+    actions[0] as string,
+    versions.join(',') || 'none',
+    verdict.accepted ? 'accepted' : 'refused',
+  );
+  coverage.set(key, (coverage.get(key) ?? 0) + 1);
+}
 
 class Mismatch extends Error {}
 
@@ -101,8 +120,7 @@ async function send(rendered: Rendered, verdict: Verdict): Promise<Sent> {
   const fail = (what: string): never => {
     throw new Mismatch(`${what}\n  oracle: ${verdict.code} (${verdict.why})\n${describeRequest(rendered, event)}`);
   };
-  requestsSent++;
-  tally.set(verdict.code, (tally.get(verdict.code) ?? 0) + 1);
+  count(rendered, verdict);
   let reply: APIGatewayProxyResult;
   try {
     reply = await handler(event);
@@ -422,7 +440,10 @@ describe('push endpoint, all five push types, fuzzed through the real handler in
   afterAll(() => {
     jest.restoreAllMocks();
     const byCode = [...tally].map(([code, count]) => `${ERR_CODES[code as keyof typeof ERR_CODES].errCode}: ${count}`);
-    process.stderr.write(`push fuzz: ${requestsSent} requests (expected ErrCode ${byCode.sort().join(', ')})\n`);
+    const byType = [...coverage].sort().map(([key, n]) => `  ${key}: ${n}`);
+    process.stderr.write(
+      `push fuzz: ${requestsSent} requests (expected ErrCode ${byCode.sort().join(', ')}); by push type:\n${byType.join('\n')}\n`,
+    );
   });
 
   it('knows every registered push type, and only those', () => {
@@ -487,7 +508,24 @@ describe('push endpoint, all five push types, fuzzed through the real handler in
     TIMEOUT_MS,
   );
 
-  (process.env.FUZZ_SEED || SCALE < 1 ? it.skip : it)('sent at least 10,000 requests', () => {
-    expect(requestsSent).toBeGreaterThanOrEqual(10_000);
-  });
+  (process.env.FUZZ_SEED || SCALE < 1 ? it.skip : it)(
+    'sent at least 10,000 requests, hundreds accepted and refused of each type, voicemail with and without version',
+    () => {
+      expect(requestsSent).toBeGreaterThanOrEqual(10_000);
+      const of = (action: string, version: string, outcome: 'accepted' | 'refused') =>
+        coverage.get(coverageKey(action, version, outcome)) ?? 0;
+      for (const action of ACTIONS) {
+        expect({
+          action,
+          accepted: of(action, '1', 'accepted') >= 300,
+          refused: of(action, '1', 'refused') >= 300,
+        }).toEqual({
+          action,
+          accepted: true,
+          refused: true,
+        });
+      }
+      expect(of('voicemail', 'none', 'accepted')).toBeGreaterThanOrEqual(300);
+    },
+  );
 });
