@@ -67,11 +67,8 @@ function count(rendered: Rendered, verdict: Verdict): void {
   const actions = query.filter(([name]) => name === 'action').map(([, value]) => value);
   const versions = query.filter(([name]) => name === 'version').map(([, value]) => value);
   if (actions.length !== 1 || !ACTIONS.includes(actions[0] as string)) return;
-  const key = coverageKey(
-    actions[0] as string,
-    versions.join(',') || 'none',
-    verdict.accepted ? 'accepted' : 'refused',
-  );
+  const version = versions.length === 0 ? 'none' : versions.join(',') === '1' ? '1' : 'other';
+  const key = coverageKey(actions[0] as string, version, verdict.accepted ? 'accepted' : 'refused');
   coverage.set(key, (coverage.get(key) ?? 0) + 1);
 }
 
