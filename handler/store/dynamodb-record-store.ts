@@ -120,7 +120,8 @@ export class DynamoDbRecordStore implements RecordStore {
     const candidate = known ?? version;
     let current = head;
     for (;;) {
-      if (versionIdOfItem(current) === versionIdOfItem(candidate)) return 'duplicate';
+      // Made current by a concurrent push of the same content: this push kept it first if `known` is unset.
+      if (versionIdOfItem(current) === versionIdOfItem(candidate)) return known ? 'duplicate' : 'stored';
       if (!outranks(rankOf(candidate), rankOf(current))) return known ? 'duplicate' : 'stored-older';
       // The current version must stay retrievable before it is replaced; one that came by this
       // path already is (its version item was written first).
