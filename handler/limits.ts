@@ -25,3 +25,7 @@ export const MAX_NATURAL_KEY_BYTES = 900;
 
 /** A SessionId is 1 to 256 characters in every schema (tests/decode check it); reads check the same. */
 export const MAX_SESSION_ID_LENGTH = 256;
+
+/** A receipt lists at most this many unknown fields (and values), each pointer at most this long. */
+export const MAX_RECEIPT_NOVELTIES = 100;
+export const MAX_RECEIPT_POINTER_CHARS = 256;
