@@ -54,7 +54,7 @@ export function createPushHandler({
   }
 
   async function storePush(request: HttpRequest, receivedAt: Date): Promise<APIGatewayProxyResult> {
-    const push = decodePush(request);
+    const push = await decodePush(request);
     const action = push.type.action;
     logger.appendKeys({ sessionId: push.sessionId, action });
     // Redacting costs a copy of the record: only for a level that prints it.
