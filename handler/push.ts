@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
+import { type AuthConfig, cachedAuthConfig, prefetchSecrets } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
 import { decodePush } from './decode/decode-push';
 import { redactPersonalData } from './decode/known-shape';
@@ -115,6 +115,9 @@ export function createPushHandler({
     }
   });
 }
+
+// At init: the secrets, when they live in SSM, are on their way before the first push.
+prefetchSecrets();
 
 export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createPushHandler(
   defaultStores(),

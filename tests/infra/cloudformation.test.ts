@@ -145,7 +145,7 @@ describe('the CloudFormation that `serverless package` generates', () => {
     const statements = role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
+      Action: ['ssm:GetParameters', 'ssm:GetParameter'],
       Resource: {
         'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tccc-cdr-receiver/ci/*',
       },
