@@ -98,3 +98,27 @@ export function cachedAuthConfig(maxAgeMs = AUTH_CONFIG_MAX_AGE_MS): () => Promi
     return cached.config;
   };
 }
+
+// --- Secrets read at init ------------------------------------------------------------------
+// When the secrets live in SSM, the functions that need them (push, token) ask for all of the
+// mode's secrets in one GetParameters as they load (Lambda's init), rather than one GetParameter
+// per secret on the first request; `secret` then finds them in Powertools' cache
+// (ssm-secrets.ts). A name missing here is still read, on its own.
+
+/** The secrets each mode reads (loadAuthConfig), by name under TCCC_SECRETS_PATH. */
+const SECRETS_OF_MODE: Partial<Record<AuthMode, readonly string[]>> = {
+  basic: ['basic-username', 'basic-password'],
+  oauth2: ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key'],
+};
+
+/** Starts the batch read of the mode's secrets when they live in SSM; never throws. */
+export function prefetchSecrets(env: NodeJS.ProcessEnv = process.env): void {
+  const path = env.TCCC_SECRETS_PATH;
+  const names = SECRETS_OF_MODE[env.TCCC_AUTH as AuthMode];
+  if (!path || !names) return;
+  const prefix = path.replace(/\/?$/, '/');
+  import('./ssm-secrets').then(
+    ({ prefetchSsmSecrets }) => prefetchSsmSecrets(names.map((name) => `${prefix}${name}`)),
+    () => undefined,
+  );
+}

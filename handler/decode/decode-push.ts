@@ -3,7 +3,7 @@ import type { HttpRequest } from '../edge/http-request';
 import { Refusal } from '../errors';
 import { escapeControls } from '../escape';
 import { MAX_NATURAL_KEY_BYTES } from '../limits';
-import { SCHEMAS } from './generated/schemas';
+import { loadSchema } from './generated/schemas';
 import { decodeJsonObject } from './json-body';
 import { toPointer } from './json-pointer';
 import { findNovelties, type KnownShape, type Novelties } from './known-shape';
@@ -84,11 +84,14 @@ function naturalKeyOf(type: PushType, record: Readonly<Record<string, unknown>>)
   return naturalKey;
 }
 
-/** From HTTP request to a record fit to store, or a Refusal saying exactly why not. */
-export function decodePush(request: HttpRequest): DecodedPush {
+/**
+ * From HTTP request to a record fit to store, or a Refusal saying exactly why not. Async only
+ * because the type's validator is loaded by the first push of that type (generated/schemas.ts).
+ */
+export async function decodePush(request: HttpRequest): Promise<DecodedPush> {
   const type = selectPushType(request.query);
   const json = decodeJsonObject(request);
-  const { validate, shape } = SCHEMAS[type.schema];
+  const { validate, shape } = await loadSchema(type.schema);
   if (!validate(json)) {
     const problems = (validate.errors ?? []).map(describeSchemaError);
     throw new Refusal('SCHEMA_VIOLATION', `schema violation: ${listed(problems)}`);

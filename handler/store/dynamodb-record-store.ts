@@ -9,6 +9,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StorageUnavailable } from '../errors';
 import { toAttributeMap } from './attribute-values';
 import { STORAGE_BUDGET_MS } from './dynamodb-client';
 import {
@@ -23,7 +24,8 @@ import type { NewRecord, RecordStore, SaveOutcome, StoredRecord } from './record
 import { storageError } from './storage-errors';
 import { versionIdOf } from './version-id';
 
-type SendOptions = { abortSignal: AbortSignal };
+/** When the save's storage budget runs out (ms since the epoch): no request starts after it. */
+type Deadline = number;
 
 /** On a current item: its version also has a version item, so replacing it needs no copy. */
 const VERSION_KEPT_ATTRIBUTE = 'versionKept';
@@ -86,8 +88,29 @@ export class DynamoDbRecordStore implements RecordStore {
     private readonly budgetMs: number = STORAGE_BUDGET_MS,
   ) {}
 
+  /**
+   * The budget bounds the whole save, yet is not handed to the SDK as an abortSignal: options
+   * on a `send` turn off the client's middleware cache (`cacheMiddleware`), which every push
+   * would then pay for. A request in flight when the budget runs out is bounded by its own
+   * timeouts and attempts (dynamodb-client.ts); no further request starts.
+   */
   async save(input: NewRecord): Promise<SaveOutcome> {
-    const budget = { abortSignal: AbortSignal.timeout(this.budgetMs) };
+    let timer: NodeJS.Timeout | undefined;
+    const spent = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(this.budgetSpent()), this.budgetMs);
+    });
+    try {
+      return await Promise.race([this.saveBefore(input, Date.now() + this.budgetMs), spent]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private budgetSpent(): StorageUnavailable {
+    return new StorageUnavailable(`DynamoDB: the storage budget of ${this.budgetMs} ms is spent`);
+  }
+
+  private async saveBefore(input: NewRecord, deadline: Deadline): Promise<SaveOutcome> {
     const versionId = versionIdOf(input.record);
     const version = toAttributeMap({
       [SESSION_ID_ATTRIBUTE]: input.sessionId,
@@ -99,15 +122,15 @@ export class DynamoDbRecordStore implements RecordStore {
     const head = await this.putIfAbsent(
       { ...version, ...toAttributeMap(input.indexAttributes ?? {}) },
       currentRecordKey(input.action, input.naturalKey),
-      budget,
+      deadline,
     );
     if (head === undefined) return 'stored';
     if (rankOf(head).versionId === versionId) return 'duplicate';
-    return this.saveOtherVersion(input, version, head, budget);
+    return this.saveOtherVersion(input, version, head, deadline);
   }
 
   /** The rarer path: the record is known, with other content. */
-  private async saveOtherVersion(input: NewRecord, version: Item, head: Item, budget: SendOptions) {
+  private async saveOtherVersion(input: NewRecord, version: Item, head: Item, deadline: Deadline) {
     const { action, naturalKey } = input;
     const versionIdOfItem = (item: Item) => rankOf(item).versionId;
     // Kept first, so that it stays retrievable whatever happens next. If it was already
@@ -115,7 +138,7 @@ export class DynamoDbRecordStore implements RecordStore {
     const known = await this.putIfAbsent(
       version,
       versionRecordKey(action, naturalKey, versionIdOfItem(version)),
-      budget,
+      deadline,
     );
     const candidate = known ?? version;
     let current = head;
@@ -129,7 +152,7 @@ export class DynamoDbRecordStore implements RecordStore {
         await this.putIfAbsent(
           this.withoutKeys(current),
           versionRecordKey(action, naturalKey, versionIdOfItem(current)),
-          budget,
+          deadline,
         );
       }
       const replaced = await this.replaceIfStill(
@@ -141,7 +164,7 @@ export class DynamoDbRecordStore implements RecordStore {
         currentRecordKey(action, naturalKey),
         input.sessionId,
         versionIdOfItem(current),
-        budget,
+        deadline,
       );
       if (replaced === undefined) return known ? 'duplicate' : 'stored';
       current = replaced;
@@ -149,7 +172,7 @@ export class DynamoDbRecordStore implements RecordStore {
   }
 
   /** Puts `item` under `recordKey` unless one is there; returns the one that is. */
-  private async putIfAbsent(item: Item, recordKey: string, budget: SendOptions): Promise<Item | undefined> {
+  private async putIfAbsent(item: Item, recordKey: string, deadline: Deadline): Promise<Item | undefined> {
     return this.conditionalPut(
       {
         TableName: this.tableName,
@@ -158,7 +181,7 @@ export class DynamoDbRecordStore implements RecordStore {
         ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-      budget,
+      deadline,
     );
   }
 
@@ -168,7 +191,7 @@ export class DynamoDbRecordStore implements RecordStore {
     recordKey: string,
     sessionId: string,
     seenVersionId: string,
-    budget: SendOptions,
+    deadline: Deadline,
   ): Promise<Item | undefined> {
     const current = await this.conditionalPut(
       {
@@ -179,15 +202,16 @@ export class DynamoDbRecordStore implements RecordStore {
         ExpressionAttributeValues: { ':seen': { S: seenVersionId } },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-      budget,
+      deadline,
     );
     if (current && Object.keys(current).length === 0) throw new Error('PutItem: the current item vanished');
     return current;
   }
 
-  private async conditionalPut(input: PutItemCommandInput, budget: SendOptions): Promise<Item | undefined> {
+  private async conditionalPut(input: PutItemCommandInput, deadline: Deadline): Promise<Item | undefined> {
+    if (Date.now() >= deadline) throw this.budgetSpent();
     try {
-      await this.client.send(new PutItemCommand(input), budget);
+      await this.client.send(new PutItemCommand(input));
       return undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
