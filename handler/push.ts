@@ -66,11 +66,12 @@ export function createPushHandler({
       requestId: request.requestId,
       pushId: request.headers['x-tccc-push-uuid'],
     });
-    if (receipt.unknownFields || receipt.unknownValues) {
+    const { unknownFields, unknownValues } = push.novelties;
+    if (unknownFields.length > 0 || unknownValues.length > 0) {
       // Pointers only (values may be personal data), and bounded: a log event holds 256 KB.
       logger.warn('push carries fields or values the schema does not document; stored as received', {
-        unknownFields: boundedList(receipt.unknownFields),
-        unknownValues: boundedList(receipt.unknownValues?.map((pointer) => pointer.split('=')[0] as string)),
+        unknownFields: boundedList(unknownFields),
+        unknownValues: boundedList(unknownValues.map((pointer) => pointer.split('=')[0] as string)),
       });
     }
     const outcome: SaveOutcome = await store.save(newRecordOf(push, receipt));

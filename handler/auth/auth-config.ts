@@ -108,7 +108,7 @@ export function cachedAuthConfig(maxAgeMs = AUTH_CONFIG_MAX_AGE_MS): () => Promi
 /** The secrets each mode reads (loadAuthConfig), by name under TCCC_SECRETS_PATH. */
 const SECRETS_OF_MODE: Partial<Record<AuthMode, readonly string[]>> = {
   basic: ['basic-username', 'basic-password'],
-  oauth2: ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key'],
+  oauth2: ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key', 'oauth-signing-key-previous'],
 };
 
 /** Starts the batch read of the mode's secrets when they live in SSM; never throws. */

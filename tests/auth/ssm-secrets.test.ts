@@ -50,7 +50,11 @@ function ssmStub(parameters: Record<string, string>, refuse: string[] = []) {
 
 const PATH = '/tccc-cdr-receiver/test';
 const BASIC = { [`${PATH}/basic-username`]: 'tccc', [`${PATH}/basic-password`]: 's3cret' };
-const OAUTH = { [`${PATH}/oauth-client-id`]: 'tccc-client', [`${PATH}/oauth-client-secret`]: 'client-s3cret' };
+const OAUTH = {
+  [`${PATH}/oauth-client-id`]: 'tccc-client',
+  [`${PATH}/oauth-client-secret`]: 'client-s3cret',
+  [`${PATH}/oauth-signing-key`]: Buffer.alloc(32, 7).toString('base64'),
+};
 
 /**
  * A fresh container: the auth modules and Powertools' parameter cache loaded anew, SSM at the
@@ -84,7 +88,7 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
     expect(stub.calls).toEqual([{ operation: 'GetParameters', names: Object.keys(BASIC), decrypt: true }]);
   });
 
-  it('does not ask again for an optional secret the batch found missing (oauth2 without a signing key)', async () => {
+  it('does not ask again for an optional secret the batch found missing (oauth2 outside a key rotation)', async () => {
     const stub = ssmStub(OAUTH);
 
     const config = await coldStart(stub, { TCCC_AUTH: 'oauth2', TCCC_SECRETS_PATH: `${PATH}/` });
@@ -93,7 +97,9 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
     expect(stub.calls).toHaveLength(1);
     expect(stub.calls[0]).toMatchObject({ operation: 'GetParameters', decrypt: true });
     expect([...(stub.calls[0]?.names ?? [])].sort()).toEqual(
-      ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key'].map((name) => `${PATH}/${name}`),
+      ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key', 'oauth-signing-key-previous'].map(
+        (name) => `${PATH}/${name}`,
+      ),
     );
   });
 
