@@ -4,9 +4,12 @@
 // IPC. Every reply must be 200 with ErrCode 0, or the process fails.
 // With `transport` instead of a bundle, the "handler" only POSTs the body to the stub DynamoDB
 // over a keep-alive agent: the cost of the HTTP round trip alone, which both handlers pay.
+// Also, as run.mjs asks: one push of a given sample (for the write units and log bytes of each
+// push type), and a batch of pushes under the V8 CPU profiler (for the CPU breakdown).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,11 +22,28 @@ if (!bundlePath || !(warmup >= 1)) throw new Error('usage: warm-child.mjs <bundl
 
 const record = JSON.parse(readFileSync(path.join(root, 'events', 'video-cdr.sample.json'), 'utf8'));
 
+/**
+ * With BENCH_COUNT_OUTPUT=1, the bytes and lines the handler writes to stdout and stderr (its log
+ * and EMF lines, which CloudWatch Logs ingests and bills), counted before they go on.
+ */
+const output = { bytes: 0, lines: 0 };
+if (process.env.BENCH_COUNT_OUTPUT === '1') {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    stream.write = (chunk, ...rest) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      output.bytes += Buffer.byteLength(text);
+      output.lines += text.split('\n').length - 1;
+      return write(chunk, ...rest);
+    };
+  }
+}
+
 /** The HTTP round trip alone: what any handler pays to reach the stub DynamoDB. */
 function transportOnly() {
   const endpoint = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '');
   const agent = new http.Agent({ keepAlive: true });
-  return (event) =>
+  return (event, _context) =>
     new Promise((resolve, reject) => {
       const request = http.request(
         {
@@ -57,23 +77,27 @@ async function loadHandler() {
   return handler;
 }
 
-/** What API Gateway (HTTP API, payload 2.0) hands the function for one TCCC push. */
-function pushEvent(n) {
+/**
+ * What API Gateway (HTTP API, payload 2.0) hands the function for one TCCC push: by default the
+ * video CDR sample under a fresh SessionId and push id.
+ */
+function pushEvent(n, push = {}) {
   const now = Date.now();
+  const query = push.query ?? { action: 'videoCdr', version: '1' };
   return {
     version: '2.0',
     routeKey: 'ANY /',
     rawPath: '/',
-    rawQueryString: 'action=videoCdr&version=1',
+    rawQueryString: new URLSearchParams(query).toString(),
     headers: {
       'content-type': 'application/json;charset=utf8',
-      'x-tccc-push-uuid': randomUUID(),
+      'x-tccc-push-uuid': push.pushId ?? randomUUID(),
       host: 'bench.execute-api.ap-southeast-1.amazonaws.com',
       'user-agent': 'TCCC-Push',
       'x-forwarded-for': '127.0.0.1',
       ...(authorization && { authorization }),
     },
-    queryStringParameters: { action: 'videoCdr', version: '1' },
+    queryStringParameters: query,
     requestContext: {
       accountId: '123456789012',
       apiId: 'bench',
@@ -86,8 +110,27 @@ function pushEvent(n) {
       time: new Date(now).toUTCString(),
       timeEpoch: now,
     },
-    body: JSON.stringify({ ...record, SessionId: randomUUID() }),
+    body: push.body ?? JSON.stringify({ ...record, SessionId: randomUUID() }),
     isBase64Encoded: false,
+  };
+}
+
+/** The Lambda context each invocation gets (its request id fresh): the log lines carry its fields. */
+const FUNCTION_NAME = 'tccc-cdr-receiver-bench-push';
+function lambdaContext() {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: FUNCTION_NAME,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:ap-southeast-1:123456789012:function:${FUNCTION_NAME}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
+    logStreamName: '2026/11/27/[$LATEST]0123456789abcdef0123456789abcdef',
+    getRemainingTimeInMillis: () => 15_000,
+    done() {},
+    fail() {},
+    succeed() {},
   };
 }
 
@@ -108,11 +151,12 @@ const handler = await loadHandler();
 const loadMs = performance.now() - loadStarted;
 
 let pushed = 0;
-async function push() {
+async function push(sample) {
   const n = pushed++;
-  const event = pushEvent(n);
+  const event = pushEvent(n, sample);
+  const context = lambdaContext();
   const t0 = process.hrtime.bigint();
-  const reply = await handler(event);
+  const reply = await handler(event, context);
   const us = Number(process.hrtime.bigint() - t0) / 1e3;
   check(reply, n);
   return us;
@@ -132,6 +176,30 @@ process.on('message', async (message) => {
     for (let i = 0; i < message.pushes; i++) samplesUs[i] = await push();
     const cpu = process.cpuUsage(cpuBefore);
     process.send({ type: 'batch', samplesUs: Array.from(samplesUs), cpuUs: cpu.user + cpu.system });
+  } else if (message.type === 'sample') {
+    // One push of a given body and query; what it wrote to stdout/stderr comes back with it.
+    const before = { ...output };
+    const us = await push(message.push);
+    process.send({
+      type: 'sample',
+      us,
+      outputBytes: output.bytes - before.bytes,
+      outputLines: output.lines - before.lines,
+    });
+  } else if (message.type === 'profile') {
+    // Only these pushes under the profiler: loading and warm-up stay out of the breakdown.
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: message.intervalUs });
+    await session.post('Profiler.start');
+    const cpuBefore = process.cpuUsage();
+    for (let i = 0; i < message.pushes; i++) await push();
+    const cpu = process.cpuUsage(cpuBefore);
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    writeFileSync(message.file, JSON.stringify(profile));
+    process.send({ type: 'profile', cpuUs: cpu.user + cpu.system });
   } else if (message.type === 'exit') {
     process.send({ type: 'bye', rssBytes: process.memoryUsage().rss }, () => process.disconnect());
   }

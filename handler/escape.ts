@@ -15,3 +15,14 @@ export function quoted(value: string, max = 64): string {
   const shown = value.length > max ? `${value.slice(0, max)}…` : value;
   return `"${escapeControls(shown).replace(/"/g, '\\"')}"`;
 }
+
+/**
+ * `value` as JSON text fit for a terminal: what JSON.stringify leaves raw inside strings (DEL,
+ * C1 controls, bidi controls, line separators) written as `\uXXXX` escapes, so the text still
+ * parses to the same value. Raw newlines are only the indentation's.
+ */
+export function terminalJson(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? 'undefined').replace(UNSAFE, (char) =>
+    char === '\n' ? char : `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,7 +1,20 @@
 /** What the store keeps of a decoded push: the record placed by the registry, and its receipt. */
 import type { DecodedPush } from './decode/decode-push';
+import { MAX_RECEIPT_NOVELTIES, MAX_RECEIPT_POINTER_CHARS } from './limits';
 import { indexAttributesOf } from './store/index-attributes';
 import type { NewRecord, Receipt } from './store/record-store';
+
+/**
+ * A list of novelties fit for the receipt: at most MAX_RECEIPT_NOVELTIES pointers of at most
+ * MAX_RECEIPT_POINTER_CHARS, and how many were left out. Unbounded, 16,000 pointers from a
+ * 128 KiB body would push the item past DynamoDB's 400 KB and lose the push to 503s.
+ */
+function bounded(name: 'unknownFields' | 'unknownValues', pointers: readonly string[]): Partial<Receipt> {
+  if (pointers.length === 0) return {};
+  const kept = pointers.slice(0, MAX_RECEIPT_NOVELTIES).map((pointer) => pointer.slice(0, MAX_RECEIPT_POINTER_CHARS));
+  const omitted = pointers.length - kept.length;
+  return { [name]: kept, ...(omitted > 0 && { [`${name}Omitted`]: omitted }) };
+}
 
 /** The receipt stored beside a decoded push: when and how it came, and what it carries beyond the schema. */
 export function receiptOf(
@@ -16,8 +29,8 @@ export function receiptOf(
     requestId: arrival.requestId,
     ...(arrival.pushId !== undefined && { pushId: arrival.pushId }),
     ...(arrival.replayedAt !== undefined && { replayedAt: arrival.replayedAt }),
-    ...(unknownFields.length > 0 && { unknownFields }),
-    ...(unknownValues.length > 0 && { unknownValues }),
+    ...bounded('unknownFields', unknownFields),
+    ...bounded('unknownValues', unknownValues),
   };
 }
 

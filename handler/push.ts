@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
+import { type AuthConfig, cachedAuthConfig, prefetchSecrets } from './auth/auth-config';
 import { authenticate } from './auth/authenticate';
 import { decodePush } from './decode/decode-push';
 import { redactPersonalData } from './decode/known-shape';
@@ -54,7 +54,7 @@ export function createPushHandler({
   }
 
   async function storePush(request: HttpRequest, receivedAt: Date): Promise<APIGatewayProxyResult> {
-    const push = decodePush(request);
+    const push = await decodePush(request);
     const action = push.type.action;
     logger.appendKeys({ sessionId: push.sessionId, action });
     // Redacting costs a copy of the record: only for a level that prints it.
@@ -66,11 +66,12 @@ export function createPushHandler({
       requestId: request.requestId,
       pushId: request.headers['x-tccc-push-uuid'],
     });
-    if (receipt.unknownFields || receipt.unknownValues) {
+    const { unknownFields, unknownValues } = push.novelties;
+    if (unknownFields.length > 0 || unknownValues.length > 0) {
       // Pointers only (values may be personal data), and bounded: a log event holds 256 KB.
       logger.warn('push carries fields or values the schema does not document; stored as received', {
-        unknownFields: boundedList(receipt.unknownFields),
-        unknownValues: boundedList(receipt.unknownValues?.map((pointer) => pointer.split('=')[0] as string)),
+        unknownFields: boundedList(unknownFields),
+        unknownValues: boundedList(unknownValues.map((pointer) => pointer.split('=')[0] as string)),
       });
     }
     const outcome: SaveOutcome = await store.save(newRecordOf(push, receipt));
@@ -115,6 +116,9 @@ export function createPushHandler({
     }
   });
 }
+
+// At init: the secrets, when they live in SSM, are on their way before the first push.
+prefetchSecrets();
 
 export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createPushHandler(
   defaultStores(),

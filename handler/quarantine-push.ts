@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bodyHead } from './decode/body-bytes';
 import type { HttpRequest } from './edge/http-request';
 import { MAX_BODY_BYTES } from './limits';
 import { replayPush } from './replay';
@@ -15,11 +16,8 @@ export function quarantineEntry(
   receivedAt: Date,
 ): QuarantinedPush {
   // A body over the cap is kept truncated: enough to see what it was, never past DynamoDB's
-  // item limit; and only its head is decoded, however large it is.
-  const { body, isBase64Encoded } = request;
-  const bodySize = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
-  const head = isBase64Encoded ? body.slice(0, Math.ceil(MAX_BODY_BYTES / 3) * 4 + 4) : body.slice(0, MAX_BODY_BYTES);
-  const bytes = Buffer.from(head, isBase64Encoded ? 'base64' : 'utf8').subarray(0, MAX_BODY_BYTES);
+  // item limit. Sizes are of the bytes as sent: a base64 body decoded, its line breaks not counted.
+  const { bytes, size } = bodyHead(request, MAX_BODY_BYTES);
   return {
     id: randomUUID(),
     receivedAt: receivedAt.toISOString(),
@@ -31,8 +29,8 @@ export function quarantineEntry(
     query: request.query,
     headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name))),
     body: new Uint8Array(bytes),
-    bodySize,
-    bodyTruncated: bodySize > bytes.length,
+    bodySize: size,
+    bodyTruncated: size > bytes.length,
   };
 }
 

@@ -23,7 +23,7 @@ export async function replayPush(
   store: RecordStore,
 ): Promise<{ outcome: SaveOutcome } | { refused: string }> {
   try {
-    const push = decodePush(request);
+    const push = await decodePush(request);
     return { outcome: await store.save(newRecordOf(push, receiptOf(push, arrival))) };
   } catch (error) {
     if (error instanceof Refusal) return { refused: `${error.code}: ${error.message}` };

@@ -1,9 +1,13 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { issueAccessToken } from './auth/access-tokens';
 import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
-import { parseBasic, secretsEqual } from './auth/credentials';
+import { basicClientMatches, postedClientMatches } from './auth/client-authentication';
+import { parseBasic } from './auth/credentials';
+import { parseTokenForm } from './auth/token-request';
+import { mediaTypeOf } from './decode/content-type';
 import { toHttpRequest } from './edge/http-request';
-import type { ApiGatewayEvent } from './edge/lambda-entry';
+import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
+import { causeOf } from './errors';
 import { logger } from './observability';
 
 /** RFC 6749 section 5.2 error codes this endpoint answers. */
@@ -17,49 +21,63 @@ function oauthError(statusCode: 400 | 401, error: OAuthError, description: strin
   return { statusCode, headers, body: JSON.stringify({ error, error_description: description }) };
 }
 
+export interface TokenDependencies {
+  readonly loadAuth?: () => Promise<AuthConfig>;
+  readonly now?: () => Date;
+}
+
 /**
  * The token URL the TCCC console asks for: `POST /oauth/token`, the client credentials
  * grant (RFC 6749 section 4.4). TCCC does not say how it authenticates, so both standard
  * methods are taken: HTTP Basic (client_secret_basic) or form fields (client_secret_post).
  */
-export function createTokenHandler(loadAuth: () => Promise<AuthConfig> = cachedAuthConfig()) {
-  return async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
+export function createTokenHandler({ loadAuth = cachedAuthConfig(), now = () => new Date() }: TokenDependencies = {}) {
+  async function respond(event: ApiGatewayEvent): Promise<APIGatewayProxyResult> {
+    const request = toHttpRequest(event);
+    logger.appendKeys({ requestId: request.requestId });
+    if (request.method !== 'POST') return oauthError(400, 'invalid_request', 'use POST');
+    const config = await loadAuth();
+    if (config.mode !== 'oauth2') return oauthError(400, 'invalid_request', 'OAuth2 is not enabled on this receiver');
+    if (mediaTypeOf(request.headers['content-type'])?.type !== 'application/x-www-form-urlencoded') {
+      return oauthError(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+    }
+    const form = parseTokenForm(request);
+    if ('refused' in form) return oauthError(400, 'invalid_request', form.refused);
+    // RFC 6749 section 3.1: a parameter without a value counts as omitted.
+    const parameter = (name: string) => form.parameters.get(name) || undefined;
+    const basic = parseBasic(request.headers.authorization);
+    const postedId = parameter('client_id');
+    const postedSecret = parameter('client_secret');
+    if (basic && (postedId || postedSecret)) {
+      return oauthError(400, 'invalid_request', 'use one client authentication method, not two');
+    }
+    const clientOk = basic
+      ? basicClientMatches(basic, config)
+      : postedClientMatches(postedId ?? '', postedSecret ?? '', config);
+    if (!clientOk) return oauthError(401, 'invalid_client', 'client authentication failed');
+    const grantType = parameter('grant_type');
+    if (!grantType) return oauthError(400, 'invalid_request', 'grant_type is required');
+    if (grantType !== 'client_credentials') {
+      return oauthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
+    }
+    const accessToken = await issueAccessToken(config, now());
+    logger.info('access token issued', { expiresIn: config.tokenTtlSeconds });
+    return {
+      statusCode: 200,
+      headers: NO_STORE,
+      body: JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: config.tokenTtlSeconds }),
+    };
+  }
+
+  return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
-      const request = toHttpRequest(event);
-      if (request.method !== 'POST') return oauthError(400, 'invalid_request', 'use POST');
-      const config = await loadAuth();
-      if (config.mode !== 'oauth2') return oauthError(400, 'invalid_request', 'OAuth2 is not enabled on this receiver');
-      const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-      if (contentType !== 'application/x-www-form-urlencoded') {
-        return oauthError(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
-      }
-      const form = new URLSearchParams(
-        Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8').toString('utf8'),
-      );
-      const basic = parseBasic(request.headers.authorization);
-      const posted = form.has('client_id') || form.has('client_secret');
-      if (basic && posted) return oauthError(400, 'invalid_request', 'use one client authentication method, not two');
-      const client = basic ?? { username: form.get('client_id') ?? '', password: form.get('client_secret') ?? '' };
-      const idOk = secretsEqual(client.username, config.clientId);
-      const secretOk = secretsEqual(client.password, config.clientSecret);
-      if (!idOk || !secretOk) return oauthError(401, 'invalid_client', 'client authentication failed');
-      const grantType = form.get('grant_type');
-      if (!grantType) return oauthError(400, 'invalid_request', 'grant_type is required');
-      if (grantType !== 'client_credentials') {
-        return oauthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
-      }
-      const accessToken = await issueAccessToken(config);
-      logger.info('access token issued', { expiresIn: config.tokenTtlSeconds });
-      return {
-        statusCode: 200,
-        headers: NO_STORE,
-        body: JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: config.tokenTtlSeconds }),
-      };
+      return await respond(event);
     } catch (error) {
-      logger.error('token request failed', { error: (error as Error).message });
+      logger.error('token request failed', { cause: causeOf(error) });
       return { statusCode: 500, headers: NO_STORE, body: JSON.stringify({ error: 'server_error' }) };
     }
-  };
+  });
 }
 
-export const handler = createTokenHandler();
+export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> =
+  createTokenHandler();

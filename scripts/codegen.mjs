@@ -89,23 +89,52 @@ function rulesOnly(node) {
 }
 const mapValues = (object, fn) => Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fn(value)]));
 
-/** One index of every schema, keyed by its file's base name, for the push-type registry. */
-function schemaIndex() {
-  const imports = schemas.flatMap(({ module, schema }) => [
-    `import validate${schema.title} from './validate-${module}';`,
-    `import { type ${schema.title}, ${schema.title}Shape } from './${module}';`,
-  ]);
-  const entries = schemas.map(
-    ({ name, schema }) => `  '${name}': { validate: validate${schema.title}, shape: ${schema.title}Shape },`,
+/**
+ * One module per schema with its validator and documented shape together: the bundle makes each
+ * a chunk of its own, loaded by the first push of its type (see schemaIndex).
+ */
+function compiledSchema({ module, schema }) {
+  return (
+    `import validate from './validate-${module}';\n` +
+    `import { ${schema.title}Shape } from './${module}';\n\n` +
+    `export const compiled = { validate, shape: ${schema.title}Shape };\n`
   );
+}
+
+/**
+ * One index of every schema, keyed by its file's base name, for the push-type registry. Each
+ * entry is a loader (a dynamic import): a cold start loads no validator, and a container loads
+ * only those of the types it is pushed (the voice CDR's alone is ~40 KB minified).
+ */
+function schemaIndex() {
+  const types = schemas.map(({ module, schema }) => `import type { ${schema.title} } from './${module}';`);
+  const entries = schemas.map(({ name, module }) => `  '${name}': () => import('./schema-${module}'),`);
   const records = schemas.map(({ name, schema }) => `  '${name}': ${schema.title};`);
   return (
-    `${imports.join('\n')}\n\n` +
-    '/** Every schema under schemas/, by file name without `.schema.json`: its validator and documented shape. */\n' +
+    "import type { ValidateFunction } from 'ajv';\n" +
+    "import type { KnownShape } from '../known-shape';\n" +
+    `${types.join('\n')}\n\n` +
+    '/** Every schema under schemas/, by file name without `.schema.json`: loads its validator and documented shape. */\n' +
     `export const SCHEMAS = {\n${entries.join('\n')}\n} as const;\n\n` +
     'export type SchemaName = keyof typeof SCHEMAS;\n\n' +
     '/** The record type each schema describes. */\n' +
-    `export interface SchemaRecords {\n${records.join('\n')}\n}\n`
+    `export interface SchemaRecords {\n${records.join('\n')}\n}\n\n` +
+    'export interface CompiledSchema<T = unknown> {\n' +
+    '  readonly validate: ValidateFunction<T>;\n' +
+    '  readonly shape: KnownShape;\n' +
+    '}\n\n' +
+    'const loaded = new Map<SchemaName, Promise<CompiledSchema>>();\n\n' +
+    "/** A schema's validator and shape, loaded once per container; a failed load is not kept. */\n" +
+    'export function loadSchema<N extends SchemaName>(name: N): Promise<CompiledSchema<SchemaRecords[N]>>;\n' +
+    'export function loadSchema(name: SchemaName): Promise<CompiledSchema> {\n' +
+    '  let schema = loaded.get(name);\n' +
+    '  if (!schema) {\n' +
+    '    schema = SCHEMAS[name]().then(({ compiled }) => compiled as CompiledSchema);\n' +
+    '    loaded.set(name, schema);\n' +
+    '    schema.catch(() => loaded.delete(name));\n' +
+    '  }\n' +
+    '  return schema;\n' +
+    '}\n'
   );
 }
 
@@ -130,6 +159,7 @@ for (const { file, module, schema } of schemas) {
   );
   const types = await compile(schema, schema.title, { bannerComment: banner, additionalProperties: true });
   writeFileSync(path.join(outDir, `${module}.ts`), `${types}\n${describeShape(schema, file)}`);
+  writeFileSync(path.join(outDir, `schema-${module}.ts`), banner + compiledSchema({ module, schema }));
 }
 writeFileSync(path.join(outDir, 'schemas.ts'), banner + schemaIndex());
 console.log(`codegen: ${schemas.length} schema(s) -> ${path.relative(root, outDir)}/`);

@@ -9,3 +9,4 @@ export declare function localEnv(endpoint: string): {
   SLS_TELEMETRY_DISABLED: string;
   SLS_NOTIFICATIONS_MODE: string;
 };
+export declare function localSigningKey(env?: NodeJS.ProcessEnv): { TCCC_OAUTH_SIGNING_KEY?: string };

@@ -6,44 +6,37 @@
 // Against the DynamoDB Local of `npm start` by default; with --stage S [--region R] against
 // that deployed stage, with your AWS credentials (the functions themselves cannot list or delete);
 // --endpoint URL points at another DynamoDB Local.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { escapeControls, terminalJson } from '../handler/escape';
 import { replayQuarantined } from '../handler/quarantine-push';
 import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import type { QuarantinedPush } from '../handler/store/quarantine';
-import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
-
-const SERVICE = 'tccc-cdr-receiver';
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
+import { operatorTables } from './operator-stores';
 
 function stores(args: string[]) {
-  const stage = option(args, '--stage');
-  const region = option(args, '--region');
-  const endpoint = option(args, '--endpoint');
-  let client: DynamoDBClient;
-  if (stage && !endpoint) {
-    client = new DynamoDBClient(region ? { region } : {});
-  } else {
-    const env = localEnv(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT}`);
-    client = new DynamoDBClient({
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-    });
-  }
-  const prefix = `${SERVICE}-${stage ?? LOCAL_STAGE}`;
+  const { client, records, quarantine } = operatorTables(args);
   return {
-    records: new DynamoDbRecordStore(client, `${prefix}-cdrs`),
-    quarantine: new DynamoDbQuarantineStore(client, `${prefix}-quarantine`),
+    records: new DynamoDbRecordStore(client, records),
+    quarantine: new DynamoDbQuarantineStore(client, quarantine),
   };
 }
 
+/**
+ * Everything printed is stored client text or derived from it: every control and bidi
+ * character is shown escaped, so nothing in an entry can clear the screen, retitle the
+ * window, rewrite a line or reorder what the operator reads.
+ */
+const plain = (value: unknown): string => escapeControls(String(value));
+
 const summary = (entry: QuarantinedPush) =>
-  `${entry.id}  ${entry.receivedAt}  ErrCode ${entry.errCode}  ${entry.bodySize} B${entry.bodyTruncated ? ' (truncated)' : ''}  ${entry.errMsg.slice(0, 120)}`;
+  [
+    plain(entry.id),
+    plain(entry.receivedAt),
+    `ErrCode ${plain(entry.errCode)}`,
+    `${plain(entry.bodySize)} B${entry.bodyTruncated ? ' (truncated)' : ''}`,
+    `action=${plain(entry.query?.action ?? '')}`,
+    plain(String(entry.errMsg).slice(0, 120)),
+  ].join('  ');
 
 async function main(args: string[]): Promise<number> {
   const [command, target] = args;
@@ -56,22 +49,22 @@ async function main(args: string[]): Promise<number> {
   }
   if (command === 'show' && target) {
     const entry = entries.find((candidate) => candidate.id === target);
-    if (!entry) throw new Error(`no quarantined push ${target}`);
-    console.log(JSON.stringify({ ...entry, body: Buffer.from(entry.body).toString('utf8') }, null, 2));
+    if (!entry) throw new Error(`no quarantined push ${plain(target)}`);
+    console.log(terminalJson({ ...entry, body: Buffer.from(entry.body).toString('utf8') }, 2));
     return 0;
   }
   if (command === 'replay' && target) {
     const chosen = target === '--all' ? entries : entries.filter((candidate) => candidate.id === target);
-    if (chosen.length === 0) throw new Error(`no quarantined push ${target}`);
+    if (chosen.length === 0) throw new Error(`no quarantined push ${plain(target)}`);
     let failed = 0;
     for (const entry of chosen) {
       const result = await replayQuarantined(entry, records);
       if ('outcome' in result) {
         await quarantine.remove(entry.id);
-        console.log(`${entry.id}: ${result.outcome}; removed from the quarantine`);
+        console.log(`${plain(entry.id)}: ${result.outcome}; removed from the quarantine`);
       } else {
         failed++;
-        console.log(`${entry.id}: still refused (${result.refused}); kept`);
+        console.log(`${plain(entry.id)}: still refused (${plain(result.refused)}); kept`);
       }
     }
     return failed === 0 ? 0 : 1;
@@ -85,7 +78,7 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
-    console.error(`quarantine: ${error.message}`);
+    console.error(`quarantine: ${plain(error.message)}`);
     process.exit(1);
   },
 );

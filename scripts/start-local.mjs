@@ -7,13 +7,34 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from './dynamodb-local.mjs';
-import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
+import { banner } from './local-banner.mjs';
+import { LOCAL_STAGE, localEnv, localSigningKey } from './local-env.mjs';
+import { chooseLocalPorts, PortUnavailable } from './local-ports.mjs';
 import { ensureLocalTables } from './local-tables.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const port = Number(process.env.PORT ?? 3000);
-const dynamoDbPort = Number(process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT);
 const dbPath = process.env.DYNAMODB_DATA_DIR ?? path.join(root, '.dynamodb');
+const mode = process.env.TCCC_AUTH || 'none';
+
+let ports;
+let notes;
+try {
+  ({ ports, notes } = await chooseLocalPorts());
+} catch (error) {
+  if (!(error instanceof PortUnavailable)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+}
+console.log(
+  `npm start: the receiver on port ${ports.PORT}, DynamoDB Local on ${ports.DYNAMODB_PORT}, ` +
+    `serverless-offline's Lambda endpoint on ${ports.LAMBDA_PORT}`,
+);
+for (const note of notes) console.log(`npm start: ${note}`);
+const signingKey = localSigningKey();
+if (signingKey.TCCC_OAUTH_SIGNING_KEY) {
+  notes.push('TCCC_OAUTH_SIGNING_KEY is not set: this run signs access tokens with a random key of its own');
+  console.log(`npm start: ${notes.at(-1)}; they stop working when it stops`);
+}
 
 async function waitForHttp(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +50,13 @@ async function waitForHttp(url, child, timeoutMs) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
-const db = await startDynamoDbLocal({ port: dynamoDbPort, dbPath });
+let db;
+try {
+  db = await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dbPath });
+} catch (error) {
+  console.error(`npm start: DynamoDB Local did not start: ${error.message}`);
+  process.exit(1);
+}
 let offline;
 let consumer;
 let stopping = false;
@@ -76,36 +103,38 @@ try {
     }
   });
   const serverless = path.join(root, 'node_modules', 'serverless', 'bin', 'serverless.js');
-  offline = spawn(process.execPath, [serverless, 'offline', 'start', '--stage', LOCAL_STAGE], {
-    cwd: root,
-    env: { ...process.env, ...localEnv(db.endpoint), PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  // Bodies reach the handlers as the bytes sent, not as serverless-offline's UTF-8 decoding of them.
+  const bodyBytes = path.join(root, 'scripts', 'offline-body-bytes.cjs');
+  // --localEnvironment: the handlers see this environment (TCCC_BASIC_PASSWORD, ...), not only
+  // serverless.yml's; the secrets reach them without ever entering a template.
+  offline = spawn(
+    process.execPath,
+    ['--require', bodyBytes, serverless, 'offline', 'start', '--stage', LOCAL_STAGE, '--localEnvironment'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...localEnv(db.endpoint),
+        ...signingKey,
+        PORT: String(ports.PORT),
+        LAMBDA_PORT: String(ports.LAMBDA_PORT),
+        DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   offline.on('exit', (code) => {
     if (!stopping) {
       console.error(`serverless offline stopped (exit code ${code}); stopping DynamoDB Local`);
       stop(code ?? 1);
     }
   });
-  const base = `http://localhost:${port}`;
-  await waitForHttp(`${base}/cdrs/ready-check`, offline, 60_000);
-  const sample = path.relative(root, path.join(root, 'events', 'video-cdr.sample.json'));
+  await waitForHttp(`http://localhost:${ports.PORT}/cdrs/ready-check`, offline, 60_000);
+  const sample = path.join('events', 'video-cdr.sample.json');
   const sessionId = JSON.parse(readFileSync(path.join(root, sample), 'utf8')).SessionId;
-  console.log(`
-tccc-cdr-receiver is listening on ${base}  (DynamoDB Local at ${db.endpoint}, data in ${path.relative(root, dbPath) || dbPath}/)
-
-  Push the sample CDR:
-    curl -sS -X POST '${base}/?action=videoCdr&version=1' -H 'Content-Type: application/json;charset=utf8' --data-binary @${sample}
-
-  Read it back:
-    curl -sS ${base}/cdrs/${sessionId}
-
-  Find sessions, see the numbers (the stream consumer keeps the reports up to date):
-    curl -sS '${base}/sessions?from=2020-12-16T00:00:00Z&to=2020-12-17T00:00:00Z'
-    curl -sS '${base}/reports/summary?from=2020-12-16T00:00:00Z&to=2020-12-17T00:00:00Z&groupBy=hour&tz=Asia/Shanghai'
-
-Ctrl-C stops the receiver and DynamoDB Local.
-`);
+  const relative = path.relative(root, dbPath);
+  const dataDir = relative && !relative.startsWith('..') ? relative : dbPath;
+  console.log(banner({ mode, ports, dataDir, sample, sessionId, notes }));
 } catch (error) {
   console.error(`npm start failed: ${error.message}`);
   await stop(1);

@@ -9,6 +9,7 @@ import { createPushHandler } from '../handler/push';
 import { createDynamoDbClient } from '../handler/store/dynamodb-client';
 import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import { countingStore, quarantineStore } from './support/dynamodb';
+import { captureJsonLines as capture } from './support/emf';
 import { pushEvent, sampleRecord } from './support/events';
 
 const PERSONAL = {
@@ -39,24 +40,6 @@ const PERSONAL_VALUES = [
   'pii-skill-group',
   'pii-user-id',
 ];
-
-/** Everything the handler wrote to stdout/stderr during `run`, as parsed JSON lines. */
-async function capture(run: () => Promise<unknown>): Promise<Array<Record<string, any>>> {
-  const lines: string[] = [];
-  const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      return true;
-    }),
-  );
-  try {
-    await run();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  // Node's own warnings (the SDK's multi-line Node 20 notice) are not ours; every line of ours is JSON.
-  return lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-}
 
 const metricNames = (lines: Array<Record<string, any>>) =>
   lines.flatMap((line) =>

@@ -299,3 +299,19 @@ describe('push endpoint, through the real handler into DynamoDB Local', () => {
     expectRefusal(reply, 'INTERNAL_ERROR');
   });
 });
+
+describe('receipts stay bounded, so a valid push always fits in its item', () => {
+  it('stores a cdr with 16,000 undocumented fields, listing the first 100 of them and how many more', async () => {
+    const { sampleOf } = await import('./support/events');
+    const record = sampleOf('cdr', { ServeParticipants: Array.from({ length: 16_000 }, () => ({ a: 0 })) });
+
+    const reply = await handler(pushEvent(record, { query: { action: 'cdr', version: '1' } }));
+
+    expect(envelopeOf(reply)).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
+    const { receipt, record: stored } = unmarshall((await rawCurrentItem(record.SessionId, 'cdr')) ?? {});
+    expect(stored).toEqual(record);
+    expect(receipt.unknownFields).toHaveLength(100);
+    expect(receipt.unknownFields[0]).toBe('/ServeParticipants/0/a');
+    expect(receipt.unknownFieldsOmitted).toBe(15_900);
+  });
+});

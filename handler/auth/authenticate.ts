@@ -3,7 +3,11 @@ import type { AuthConfig } from './auth-config';
 import { parseBasic, parseBearer, secretsEqual } from './credentials';
 
 /** Lets the request through, or refuses it (401) without saying which part was wrong. */
-export async function authenticate(headers: Readonly<Record<string, string>>, config: AuthConfig): Promise<void> {
+export async function authenticate(
+  headers: Readonly<Record<string, string>>,
+  config: AuthConfig,
+  now: Date = new Date(),
+): Promise<void> {
   const authorization = headers.authorization;
   switch (config.mode) {
     case 'none':
@@ -20,7 +24,7 @@ export async function authenticate(headers: Readonly<Record<string, string>>, co
       const token = parseBearer(authorization);
       // jose is a chunk of its own: only oauth2 deployments load it.
       const { isValidAccessToken } = await import('./access-tokens');
-      if (token && (await isValidAccessToken(token, config))) return;
+      if (token && (await isValidAccessToken(token, config, now))) return;
       throw new Refusal('UNAUTHORIZED', token ? 'access token invalid or expired' : 'Bearer access token required');
     }
   }

@@ -1,8 +1,9 @@
 import type { ErrorObject } from 'ajv';
 import type { HttpRequest } from '../edge/http-request';
 import { Refusal } from '../errors';
+import { escapeControls } from '../escape';
 import { MAX_NATURAL_KEY_BYTES } from '../limits';
-import { SCHEMAS } from './generated/schemas';
+import { loadSchema } from './generated/schemas';
 import { decodeJsonObject } from './json-body';
 import { toPointer } from './json-pointer';
 import { findNovelties, type KnownShape, type Novelties } from './known-shape';
@@ -27,6 +28,7 @@ export interface DecodedPush {
 }
 
 const MAX_LISTED_ERRORS = 10;
+const MAX_PROBLEM_CHARS = 300;
 const ACTIONS = PUSH_TYPES.map((type) => type.action).join(', ');
 
 /** The push type the query names. Query values are the client's: never echoed. */
@@ -55,8 +57,17 @@ function describeSchemaError(error: ErrorObject): string {
   return `${error.instancePath || '/'} ${error.message ?? `fails ${error.keyword}`}`;
 }
 
+/**
+ * A problem as reported: a pointer holds the body's property names, which are client text,
+ * so it is escaped, and a long one loses its middle (the rule at its end stays).
+ */
+function reported(problem: string): string {
+  const shown = problem.length > MAX_PROBLEM_CHARS ? `${problem.slice(0, 200)}…${problem.slice(-100)}` : problem;
+  return escapeControls(shown);
+}
+
 function listed(problems: string[]): string {
-  const shown = problems.slice(0, MAX_LISTED_ERRORS).join('; ');
+  const shown = problems.slice(0, MAX_LISTED_ERRORS).map(reported).join('; ');
   return problems.length > MAX_LISTED_ERRORS ? `${shown}; and ${problems.length - MAX_LISTED_ERRORS} more` : shown;
 }
 
@@ -73,11 +84,14 @@ function naturalKeyOf(type: PushType, record: Readonly<Record<string, unknown>>)
   return naturalKey;
 }
 
-/** From HTTP request to a record fit to store, or a Refusal saying exactly why not. */
-export function decodePush(request: HttpRequest): DecodedPush {
+/**
+ * From HTTP request to a record fit to store, or a Refusal saying exactly why not. Async only
+ * because the type's validator is loaded by the first push of that type (generated/schemas.ts).
+ */
+export async function decodePush(request: HttpRequest): Promise<DecodedPush> {
   const type = selectPushType(request.query);
   const json = decodeJsonObject(request);
-  const { validate, shape } = SCHEMAS[type.schema];
+  const { validate, shape } = await loadSchema(type.schema);
   if (!validate(json)) {
     const problems = (validate.errors ?? []).map(describeSchemaError);
     throw new Refusal('SCHEMA_VIOLATION', `schema violation: ${listed(problems)}`);

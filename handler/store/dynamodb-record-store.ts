@@ -21,9 +21,14 @@ import {
   versionRecordKey,
 } from './item-layout';
 import type { NewRecord, RecordStore, SaveOutcome, StoredRecord } from './record-store';
+import { storageError } from './storage-errors';
 import { versionIdOf } from './version-id';
 
-type SendOptions = { abortSignal: AbortSignal };
+/** When the save's storage budget runs out (ms since the epoch): no request starts after it. */
+type Deadline = number;
+
+/** On a current item: its version also has a version item, so replacing it needs no copy. */
+const VERSION_KEPT_ATTRIBUTE = 'versionKept';
 type Item = Record<string, AttributeValue>;
 
 /** What decides which version is current: ordering, then the earlier receipt loses, then the versionId. */
@@ -63,11 +68,6 @@ function fromItem(item: Item): StoredRecord & { ordering: number } {
   return { action, record, receipt, ordering };
 }
 
-function unavailable(operation: string, error: unknown): StorageUnavailable {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StorageUnavailable(`DynamoDB ${operation} failed: ${reason}`, { cause: error });
-}
-
 /**
  * One table, partition key SessionId, sort key recordKey (see item-layout.ts).
  *
@@ -88,8 +88,29 @@ export class DynamoDbRecordStore implements RecordStore {
     private readonly budgetMs: number = STORAGE_BUDGET_MS,
   ) {}
 
+  /**
+   * The budget bounds the whole save, yet is not handed to the SDK as an abortSignal: options
+   * on a `send` turn off the client's middleware cache (`cacheMiddleware`), which every push
+   * would then pay for. A request in flight when the budget runs out is bounded by its own
+   * timeouts and attempts (dynamodb-client.ts); no further request starts.
+   */
   async save(input: NewRecord): Promise<SaveOutcome> {
-    const budget = { abortSignal: AbortSignal.timeout(this.budgetMs) };
+    let timer: NodeJS.Timeout | undefined;
+    const spent = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(this.budgetSpent()), this.budgetMs);
+    });
+    try {
+      return await Promise.race([this.saveBefore(input, Date.now() + this.budgetMs), spent]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private budgetSpent(): StorageUnavailable {
+    return new StorageUnavailable(`DynamoDB: the storage budget of ${this.budgetMs} ms is spent`);
+  }
+
+  private async saveBefore(input: NewRecord, deadline: Deadline): Promise<SaveOutcome> {
     const versionId = versionIdOf(input.record);
     const version = toAttributeMap({
       [SESSION_ID_ATTRIBUTE]: input.sessionId,
@@ -101,15 +122,15 @@ export class DynamoDbRecordStore implements RecordStore {
     const head = await this.putIfAbsent(
       { ...version, ...toAttributeMap(input.indexAttributes ?? {}) },
       currentRecordKey(input.action, input.naturalKey),
-      budget,
+      deadline,
     );
     if (head === undefined) return 'stored';
     if (rankOf(head).versionId === versionId) return 'duplicate';
-    return this.saveOtherVersion(input, version, head, budget);
+    return this.saveOtherVersion(input, version, head, deadline);
   }
 
   /** The rarer path: the record is known, with other content. */
-  private async saveOtherVersion(input: NewRecord, version: Item, head: Item, budget: SendOptions) {
+  private async saveOtherVersion(input: NewRecord, version: Item, head: Item, deadline: Deadline) {
     const { action, naturalKey } = input;
     const versionIdOfItem = (item: Item) => rankOf(item).versionId;
     // Kept first, so that it stays retrievable whatever happens next. If it was already
@@ -117,25 +138,33 @@ export class DynamoDbRecordStore implements RecordStore {
     const known = await this.putIfAbsent(
       version,
       versionRecordKey(action, naturalKey, versionIdOfItem(version)),
-      budget,
+      deadline,
     );
     const candidate = known ?? version;
     let current = head;
     for (;;) {
-      if (versionIdOfItem(current) === versionIdOfItem(candidate)) return 'duplicate';
+      // Made current by a concurrent push of the same content: this push kept it first if `known` is unset.
+      if (versionIdOfItem(current) === versionIdOfItem(candidate)) return known ? 'duplicate' : 'stored';
       if (!outranks(rankOf(candidate), rankOf(current))) return known ? 'duplicate' : 'stored-older';
-      // The current version must stay retrievable before it is replaced.
-      await this.putIfAbsent(
-        this.withoutKeys(current),
-        versionRecordKey(action, naturalKey, versionIdOfItem(current)),
-        budget,
-      );
+      // The current version must stay retrievable before it is replaced; one that came by this
+      // path already is (its version item was written first).
+      if (!current[VERSION_KEPT_ATTRIBUTE]?.BOOL) {
+        await this.putIfAbsent(
+          this.withoutKeys(current),
+          versionRecordKey(action, naturalKey, versionIdOfItem(current)),
+          deadline,
+        );
+      }
       const replaced = await this.replaceIfStill(
-        { ...this.withoutKeys(candidate), ...toAttributeMap(input.indexAttributes ?? {}) },
+        {
+          ...this.withoutKeys(candidate),
+          ...toAttributeMap(input.indexAttributes ?? {}),
+          [VERSION_KEPT_ATTRIBUTE]: { BOOL: true },
+        },
         currentRecordKey(action, naturalKey),
         input.sessionId,
         versionIdOfItem(current),
-        budget,
+        deadline,
       );
       if (replaced === undefined) return known ? 'duplicate' : 'stored';
       current = replaced;
@@ -143,7 +172,7 @@ export class DynamoDbRecordStore implements RecordStore {
   }
 
   /** Puts `item` under `recordKey` unless one is there; returns the one that is. */
-  private async putIfAbsent(item: Item, recordKey: string, budget: SendOptions): Promise<Item | undefined> {
+  private async putIfAbsent(item: Item, recordKey: string, deadline: Deadline): Promise<Item | undefined> {
     return this.conditionalPut(
       {
         TableName: this.tableName,
@@ -152,7 +181,7 @@ export class DynamoDbRecordStore implements RecordStore {
         ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-      budget,
+      deadline,
     );
   }
 
@@ -162,7 +191,7 @@ export class DynamoDbRecordStore implements RecordStore {
     recordKey: string,
     sessionId: string,
     seenVersionId: string,
-    budget: SendOptions,
+    deadline: Deadline,
   ): Promise<Item | undefined> {
     const current = await this.conditionalPut(
       {
@@ -173,19 +202,20 @@ export class DynamoDbRecordStore implements RecordStore {
         ExpressionAttributeValues: { ':seen': { S: seenVersionId } },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-      budget,
+      deadline,
     );
-    if (current && Object.keys(current).length === 0) throw unavailable('PutItem', 'the current item vanished');
+    if (current && Object.keys(current).length === 0) throw new Error('PutItem: the current item vanished');
     return current;
   }
 
-  private async conditionalPut(input: PutItemCommandInput, budget: SendOptions): Promise<Item | undefined> {
+  private async conditionalPut(input: PutItemCommandInput, deadline: Deadline): Promise<Item | undefined> {
+    if (Date.now() >= deadline) throw this.budgetSpent();
     try {
-      await this.client.send(new PutItemCommand(input), budget);
+      await this.client.send(new PutItemCommand(input));
       return undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
-      throw unavailable('PutItem', error);
+      throw storageError('PutItem', error);
     }
   }
 
@@ -243,7 +273,7 @@ export class DynamoDbRecordStore implements RecordStore {
           }),
         );
       } catch (error) {
-        throw unavailable('Query', error);
+        throw storageError('Query', error);
       }
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;

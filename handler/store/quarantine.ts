@@ -11,9 +11,11 @@ export interface QuarantinedPush {
   readonly query: Readonly<Record<string, string>>;
   /** As received, credentials removed. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body's bytes as received (base64 already decoded), at most QUARANTINE_MAX_BODY_BYTES. */
+  /** The body's bytes as received (base64 decoded), at most MAX_BODY_BYTES (limits.ts): the head of a larger one. */
   readonly body: Uint8Array;
+  /** The whole body's size in bytes as received. */
   readonly bodySize: number;
+  /** `bodySize` is more than `body` holds: the entry cannot be replayed. */
   readonly bodyTruncated: boolean;
 }
 

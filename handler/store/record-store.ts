@@ -12,6 +12,9 @@ export interface Receipt {
   /** Fields and values the schema does not document; present only when there are some. */
   readonly unknownFields?: readonly string[];
   readonly unknownValues?: readonly string[];
+  /** How many more there were than the receipt lists (it keeps the first 100). */
+  readonly unknownFieldsOmitted?: number;
+  readonly unknownValuesOmitted?: number;
   /** When the push was replayed from the quarantine (receivedAt stays the original receipt). */
   readonly replayedAt?: string;
 }

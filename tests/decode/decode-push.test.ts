@@ -3,9 +3,9 @@ import { toHttpRequest } from '../../handler/edge/http-request';
 import { Refusal } from '../../handler/errors';
 import { pushEvent, sampleRecord } from '../support/events';
 
-function refusalOf(body: unknown): Refusal {
+async function refusalOf(body: unknown): Promise<Refusal> {
   try {
-    decodePush(toHttpRequest(pushEvent(body)));
+    await decodePush(toHttpRequest(pushEvent(body)));
   } catch (error) {
     if (error instanceof Refusal) return error;
     throw error;
@@ -14,7 +14,7 @@ function refusalOf(body: unknown): Refusal {
 }
 
 describe('decodePush: the video CDR schema', () => {
-  it('accepts a record with only the required fields', () => {
+  it('accepts a record with only the required fields', async () => {
     const record = {
       SdkAppId: 1400000214,
       SessionId: 's-1',
@@ -23,20 +23,20 @@ describe('decodePush: the video CDR schema', () => {
       EndStatusString: 'ok',
     };
 
-    const push = decodePush(toHttpRequest(pushEvent(record)));
+    const push = await decodePush(toHttpRequest(pushEvent(record)));
 
     expect(push.record).toEqual(record);
     expect(push.novelties).toEqual({ unknownFields: [], unknownValues: [] });
   });
 
-  it('accepts a Duration that disagrees with the timestamps, as in the original sample', () => {
+  it('accepts a Duration that disagrees with the timestamps, as in the original sample', async () => {
     const record = sampleRecord({ AcceptTimestamp: 0, StartTimestamp: 100, EndedTimestamp: 115, Duration: 15 });
 
-    expect(decodePush(toHttpRequest(pushEvent(record))).record).toEqual(record);
+    expect((await decodePush(toHttpRequest(pushEvent(record)))).record).toEqual(record);
   });
 
-  it('names every offending field and rule at once', () => {
-    const refusal = refusalOf(sampleRecord({ SessionId: '', SdkAppId: 1.5, SeatUser: { Phone: 123 } }));
+  it('names every offending field and rule at once', async () => {
+    const refusal = await refusalOf(sampleRecord({ SessionId: '', SdkAppId: 1.5, SeatUser: { Phone: 123 } }));
 
     expect(refusal.code).toBe('SCHEMA_VIOLATION');
     expect(refusal.message).toContain('/SessionId must NOT have fewer than 1 characters');
@@ -44,33 +44,35 @@ describe('decodePush: the video CDR schema', () => {
     expect(refusal.message).toContain('/SeatUser/Phone must be string');
   });
 
-  it('refuses a SdkAppId beyond the safe integer range', () => {
-    expect(refusalOf(sampleRecord({ SdkAppId: 2 ** 53 })).message).toContain('/SdkAppId must be <= 9007199254740991');
+  it('refuses a SdkAppId beyond the safe integer range', async () => {
+    expect((await refusalOf(sampleRecord({ SdkAppId: 2 ** 53 }))).message).toContain(
+      '/SdkAppId must be <= 9007199254740991',
+    );
   });
 
-  it('refuses an over-long SessionId', () => {
-    expect(refusalOf(sampleRecord({ SessionId: 's'.repeat(257) })).message).toContain(
+  it('refuses an over-long SessionId', async () => {
+    expect((await refusalOf(sampleRecord({ SessionId: 's'.repeat(257) }))).message).toContain(
       '/SessionId must NOT have more than 256 characters',
     );
   });
 
-  it('refuses a SeatUser that is not an object and a list that is not an array', () => {
-    expect(refusalOf(sampleRecord({ SeatUser: 'agent' })).message).toContain('/SeatUser must be object');
-    expect(refusalOf(sampleRecord({ SeatUser: { SkillGroupNameList: 'lulu' } })).message).toContain(
+  it('refuses a SeatUser that is not an object and a list that is not an array', async () => {
+    expect((await refusalOf(sampleRecord({ SeatUser: 'agent' }))).message).toContain('/SeatUser must be object');
+    expect((await refusalOf(sampleRecord({ SeatUser: { SkillGroupNameList: 'lulu' } }))).message).toContain(
       '/SeatUser/SkillGroupNameList must be array',
     );
   });
 
-  it('refuses a JSON value that is not an object', () => {
+  it('refuses a JSON value that is not an object', async () => {
     for (const body of [[], 'text', 42, null]) {
-      expect(refusalOf(body)).toMatchObject({
+      expect(await refusalOf(body)).toMatchObject({
         code: 'MALFORMED_BODY',
         message: expect.stringMatching(/expected an object/),
       });
     }
   });
 
-  it('caps the list of problems so ErrMsg stays readable', () => {
+  it('caps the list of problems so ErrMsg stays readable', async () => {
     const record: Record<string, unknown> = {};
     for (const field of [
       'SdkAppId',
@@ -91,10 +93,10 @@ describe('decodePush: the video CDR schema', () => {
       ClientData: 6,
     });
 
-    expect(refusalOf(record).message).toMatch(/; and 2 more$/);
+    expect((await refusalOf(record)).message).toMatch(/; and 2 more$/);
   });
 
-  it('refuses what DynamoDB cannot hold faithfully: empty names, deep nesting, __proto__', () => {
+  it('refuses what DynamoDB cannot hold faithfully: empty names, deep nesting, __proto__', async () => {
     let deep: unknown = 'leaf';
     for (let level = 0; level < 40; level++) deep = { Nested: deep };
     const record = JSON.stringify(sampleRecord({ Extra: { '': 1 }, Deep: deep })).replace(
@@ -102,9 +104,9 @@ describe('decodePush: the video CDR schema', () => {
       ',"Sneaky":{"__proto__":{"polluted":true}}}',
     );
 
-    const refusal = (() => {
+    const refusal = await (async () => {
       try {
-        decodePush(toHttpRequest({ ...pushEvent({}), body: record }));
+        await decodePush(toHttpRequest({ ...pushEvent({}), body: record }));
       } catch (error) {
         return error as Refusal;
       }

@@ -1,16 +1,25 @@
 /**
  * The fuzz test's oracle: what the push endpoint must answer for a request, worked out
- * from README.md, the JSON Schema file and the RFCs, without any of handler/decode/.
- * It has its own strict UTF-8 decoder (RFC 3629), base64 decoder (RFC 4648), JSON parser
- * (RFC 8259), an interpreter for the few JSON Schema keywords the schema uses, and the
- * README's list of what DynamoDB cannot keep faithfully.
+ * from README.md, issue 7's table of push types, the JSON Schema files and the RFCs,
+ * without any of handler/decode/. It has its own table of the five push types, strict
+ * UTF-8 decoder (RFC 3629), base64 decoder (RFC 4648), JSON parser (RFC 8259), an
+ * interpreter for the few JSON Schema keywords the schemas use, and the README's list of
+ * what DynamoDB cannot keep faithfully. Only the receiver's limits are shared with it.
  */
-import schemaJson from '../../schemas/video-cdr.v1.schema.json';
+import type { ErrCodeName } from '../../handler/errors';
+import { MAX_BODY_BYTES, MAX_NATURAL_KEY_BYTES, MAX_NESTING_DEPTH } from '../../handler/limits';
+import cdrSchema from '../../schemas/cdr.v1.schema.json';
+import imcdrSchema from '../../schemas/imcdr.v1.schema.json';
+import recordSchema from '../../schemas/record.v1.schema.json';
+import videoCdrSchema from '../../schemas/video-cdr.v1.schema.json';
+import voicemailSchema from '../../schemas/voicemail.v1.schema.json';
 
-// ---------------------------------------------------------------- the schema, interpreted
+// ---------------------------------------------------------------- the schemas, interpreted
+
+export type JsonType = 'integer' | 'string' | 'object' | 'array' | 'null';
 
 export interface SchemaNode {
-  type?: 'integer' | 'string' | 'object' | 'array';
+  type?: JsonType | JsonType[];
   required?: string[];
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
@@ -50,7 +59,46 @@ function checked(node: SchemaNode, pointer: string): SchemaNode {
   return node;
 }
 
-export const SCHEMA: SchemaNode = checked(schemaJson as unknown as SchemaNode, '#');
+export const typesOf = (node: SchemaNode): JsonType[] =>
+  node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
+
+// ---------------------------------------------------------------- the push types
+
+/** One push type as issue 7 describes it: its query, its schema, what identifies and orders its records. */
+export interface OraclePushType {
+  action: string;
+  /** Accepted `version` query values; null: none sent (voicemail). */
+  versions: Array<string | null>;
+  schema: SchemaNode;
+  /** With SessionId, the fields that identify one record of the type. */
+  naturalKey: string[];
+  /** The field that orders a record's versions. */
+  ordering: string;
+}
+
+const pushType = (
+  action: string,
+  versions: Array<string | null>,
+  schema: unknown,
+  naturalKey: string[],
+  ordering: string,
+): OraclePushType => ({ action, versions, schema: checked(schema as SchemaNode, action), naturalKey, ordering });
+
+export const PUSH_TYPES: readonly OraclePushType[] = [
+  pushType('cdr', ['1'], cdrSchema, ['SdkAppId'], 'EndedTimestamp'),
+  pushType('record', ['1'], recordSchema, ['SdkAppId', 'RecordId'], 'Timestamp'),
+  pushType('voicemail', [null, '1'], voicemailSchema, ['SdkAppId', 'Timestamp'], 'Timestamp'),
+  pushType('imcdr', ['1'], imcdrSchema, ['SdkAppId'], 'EndedTimestamp'),
+  pushType('videoCdr', ['1'], videoCdrSchema, ['SdkAppId'], 'EndedTimestamp'),
+];
+
+export const ACTIONS = PUSH_TYPES.map((type) => type.action);
+
+export const pushTypeOf = (action: string): OraclePushType => {
+  const type = PUSH_TYPES.find((candidate) => candidate.action === action);
+  if (!type) throw new Error(`no push type ${action}`);
+  return type;
+};
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -62,25 +110,28 @@ export const codePoints = (text: string): number => {
   return count;
 };
 
-/** First rule of `node` that `value` breaks, or undefined. Own properties only, `__proto__` included. */
-export function schemaViolation(value: unknown, node: SchemaNode = SCHEMA, pointer = ''): string | undefined {
-  const at = pointer || '/';
-  switch (node.type) {
+export const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function hasType(value: unknown, type: JsonType): boolean {
+  switch (type) {
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return `${at} must be integer`;
-      break;
+      return typeof value === 'number' && Number.isInteger(value);
     case 'string':
-      if (typeof value !== 'string') return `${at} must be string`;
-      break;
+      return typeof value === 'string';
     case 'object':
-      if (!isPlainObject(value)) return `${at} must be object`;
-      break;
+      return isPlainObject(value);
     case 'array':
-      if (!Array.isArray(value)) return `${at} must be array`;
-      break;
-    case undefined:
-      break;
+      return Array.isArray(value);
+    case 'null':
+      return value === null;
   }
+}
+
+/** First rule of `node` that `value` breaks, or undefined. Own properties only, `__proto__` included. */
+export function schemaViolation(value: unknown, node: SchemaNode, pointer = ''): string | undefined {
+  const at = pointer || '/';
+  const types = typesOf(node);
+  if (types.length > 0 && !types.some((type) => hasType(value, type))) return `${at} must be ${types.join(',')}`;
   if (typeof value === 'number') {
     if (node.minimum !== undefined && !(value >= node.minimum)) return `${at} must be >= ${node.minimum}`;
     if (node.maximum !== undefined && !(value <= node.maximum)) return `${at} must be <= ${node.maximum}`;
@@ -108,14 +159,19 @@ export function schemaViolation(value: unknown, node: SchemaNode = SCHEMA, point
   return undefined;
 }
 
-export const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+export interface Novelties {
+  unknownFields: string[];
+  unknownValues: string[];
+}
 
-/** What README's receipt lists: undocumented properties, and strings outside x-known-values. */
-export function novelties(value: unknown, node: SchemaNode = SCHEMA, pointer = '') {
-  const found = { unknownFields: [] as string[], unknownValues: [] as string[] };
+/** What README's receipt lists: undocumented properties, and strings or integers outside x-known-values. */
+export function novelties(value: unknown, node: SchemaNode): Novelties {
+  const found: Novelties = { unknownFields: [], unknownValues: [] };
   const walk = (child: unknown, childNode: SchemaNode, at: string) => {
     const known = childNode['x-known-values'];
-    if (known && typeof child === 'string' && !Object.hasOwn(known, child)) found.unknownValues.push(`${at}=${child}`);
+    if (known && (typeof child === 'string' || typeof child === 'number') && !Object.hasOwn(known, String(child))) {
+      found.unknownValues.push(`${at}=${child}`);
+    }
     if (childNode.properties && isPlainObject(child)) {
       for (const [key, grandchild] of Object.entries(child)) {
         const pointerOfKey = `${at}/${escapePointer(key)}`;
@@ -128,7 +184,7 @@ export function novelties(value: unknown, node: SchemaNode = SCHEMA, pointer = '
       for (const [index, item] of child.entries()) walk(item, childNode.items, `${at}/${index}`);
     }
   };
-  walk(value, node, pointer);
+  walk(value, node, '');
   return found;
 }
 
@@ -138,15 +194,14 @@ export function novelties(value: unknown, node: SchemaNode = SCHEMA, pointer = '
 export const DYNAMODB_MIN_MAGNITUDE = 1e-130;
 /** DynamoDB refuses attribute (and map key) names of 65536 bytes or more. */
 export const DYNAMODB_MAX_NAME_BYTES = 65_535;
-const RESERVED_TOP_LEVEL = ['receipt', 'recordKey'];
 
 export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
  * README: refused because DynamoDB would mangle them: integers beyond 2^53, nesting
- * deeper than `maxDepth` (the record itself is level 1), empty property names, `__proto__`,
- * top-level receipt/recordKey; plus non-finite numbers and, by the ErrCode table's "holds
- * what DynamoDB cannot keep faithfully", numbers DynamoDB refuses and names it refuses.
+ * deeper than `maxDepth` (the record itself is level 1), empty property names,
+ * `__proto__`; plus non-finite numbers and, by the ErrCode table's "holds what DynamoDB
+ * cannot keep faithfully", numbers DynamoDB refuses and names it refuses.
  */
 export function unstorable(value: unknown, maxDepth: number, depth = 1, pointer = ''): string | undefined {
   if (typeof value === 'number') {
@@ -165,7 +220,6 @@ export function unstorable(value: unknown, maxDepth: number, depth = 1, pointer 
     if (!Array.isArray(value)) {
       if (key === '') return `${at} has an empty name`;
       if (key === '__proto__') return `${at} is named __proto__`;
-      if (depth === 1 && RESERVED_TOP_LEVEL.includes(key)) return `${at} is a name reserved by the receiver`;
       if (utf8Length(key) > DYNAMODB_MAX_NAME_BYTES) return `${at} name is longer than DynamoDB allows`;
     }
     const problem = unstorable(child, maxDepth, depth + 1, at);
@@ -173,6 +227,10 @@ export function unstorable(value: unknown, maxDepth: number, depth = 1, pointer 
   }
   return undefined;
 }
+
+/** Issue 7: the natural-key fields' values joined by '#', e.g. `1400000214#rec-1`. */
+export const naturalKeyOf = (type: OraclePushType, record: Record<string, unknown>): string =>
+  type.naturalKey.map((field) => String(record[field])).join('#');
 
 // ---------------------------------------------------------------- bytes: base64, UTF-8
 
@@ -225,14 +283,21 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
 
 class JsonSyntaxError extends Error {}
 
+const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/**
+ * RFC 8259's string: unescaped characters from U+0020 but '"' and '\\', and the escapes it lists.
+ * One character per repetition: `[^…]+` inside `(…)*` backtracks exponentially on an unterminated string.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 8259 forbids them raw in a string
+const JSON_STRING = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
+
 /**
  * RFC 8259 JSON text to value, as JSON.parse builds it (a repeated name keeps its first
  * position and its last value; `__proto__` becomes an own property); undefined if the
- * text is not JSON. `depth` is the deepest container nesting, the outermost being 1.
+ * text is not JSON.
  */
-export function parseJsonStrict(text: string): { value: unknown; depth: number } | undefined {
+export function parseJsonStrict(text: string): { value: unknown } | undefined {
   let index = 0;
-  let deepest = 0;
   const fail = (why: string): never => {
     throw new JsonSyntaxError(`${why} at ${index}`);
   };
@@ -243,48 +308,13 @@ export function parseJsonStrict(text: string): { value: unknown; depth: number }
       else return;
     }
   };
-  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-  const HEX4 = /^[0-9a-fA-F]{4}$/;
-  const ESCAPES: Record<string, string> = {
-    '"': '"',
-    '\\': '\\',
-    '/': '/',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t',
-  };
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 8259 forbids them raw in a string
-  const SPECIAL_IN_STRING = /["\\\u0000-\u001f]/g;
+  // Validated by the RFC's grammar; decoding a valid string token is then the same in any decoder.
   const string = (): string => {
-    index++; // the opening quote
-    let out = '';
-    for (;;) {
-      SPECIAL_IN_STRING.lastIndex = index;
-      const found = SPECIAL_IN_STRING.exec(text);
-      if (!found) return fail('unterminated string');
-      out += text.slice(index, found.index);
-      index = found.index;
-      const char = text[index] as string;
-      if (char === '"') {
-        index++;
-        return out;
-      }
-      if (char !== '\\') return fail('control character in string');
-      const escaped = text[index + 1] ?? '';
-      if (escaped === 'u') {
-        const hex = text.slice(index + 2, index + 6);
-        if (!HEX4.test(hex)) fail('bad \\u escape');
-        out += String.fromCharCode(Number.parseInt(hex, 16));
-        index += 6;
-      } else {
-        const decoded = Object.hasOwn(ESCAPES, escaped) ? ESCAPES[escaped] : undefined;
-        if (decoded === undefined) return fail('bad escape');
-        out += decoded;
-        index += 2;
-      }
-    }
+    JSON_STRING.lastIndex = index;
+    const match = JSON_STRING.exec(text);
+    if (!match) return fail('bad string');
+    index += match[0].length;
+    return JSON.parse(match[0]);
   };
   const literal = (word: string, value: unknown) => {
     if (text.startsWith(word, index)) {
@@ -293,65 +323,185 @@ export function parseJsonStrict(text: string): { value: unknown; depth: number }
     }
     return fail('unexpected token');
   };
-  const value = (depth: number): unknown => {
+  const container = (close: '}' | ']'): unknown => {
+    index++;
+    const out: Record<string, unknown> | unknown[] = close === '}' ? {} : [];
     skipWhitespace();
-    const char = text[index];
-    if (char === '{' || char === '[') {
-      deepest = Math.max(deepest, depth + 1);
-      const close = char === '{' ? '}' : ']';
+    if (text[index] === close) {
       index++;
-      const container: Record<string, unknown> | unknown[] = char === '{' ? {} : [];
+      return out;
+    }
+    for (;;) {
+      if (Array.isArray(out)) {
+        out.push(value());
+      } else {
+        skipWhitespace();
+        if (text[index] !== '"') fail('expected a name');
+        const name = string();
+        skipWhitespace();
+        if (text[index] !== ':') fail('expected :');
+        index++;
+        Object.defineProperty(out, name, { value: value(), enumerable: true, writable: true, configurable: true });
+      }
       skipWhitespace();
+      if (text[index] === ',') {
+        index++;
+        continue;
+      }
       if (text[index] === close) {
         index++;
-        return container;
+        return out;
       }
-      for (;;) {
-        if (Array.isArray(container)) {
-          container.push(value(depth + 1));
-        } else {
-          skipWhitespace();
-          if (text[index] !== '"') fail('expected a name');
-          const name = string();
-          skipWhitespace();
-          if (text[index] !== ':') fail('expected :');
-          index++;
-          Object.defineProperty(container, name, {
-            value: value(depth + 1),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        }
-        skipWhitespace();
-        if (text[index] === ',') {
-          index++;
-          continue;
-        }
-        if (text[index] === close) {
-          index++;
-          return container;
-        }
-        fail(`expected , or ${close}`);
-      }
+      fail(`expected , or ${close}`);
     }
+  };
+  const value = (): unknown => {
+    skipWhitespace();
+    const char = text[index];
+    if (char === '{') return container('}');
+    if (char === '[') return container(']');
     if (char === '"') return string();
     if (char === 't') return literal('true', true);
     if (char === 'f') return literal('false', false);
     if (char === 'n') return literal('null', null);
-    NUMBER.lastIndex = index;
-    const match = NUMBER.exec(text);
+    JSON_NUMBER.lastIndex = index;
+    const match = JSON_NUMBER.exec(text);
     if (!match) return fail('unexpected token');
     index += match[0].length;
     return Number(match[0]);
   };
   try {
-    const parsed = value(0);
+    const parsed = value();
     skipWhitespace();
     if (index !== text.length) fail('trailing text');
-    return { value: parsed, depth: deepest };
+    return { value: parsed };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return undefined;
     throw error;
   }
+}
+
+/** The oracle's own parser must agree with the platform's, or the oracle is wrong. */
+function crossCheckWithJsonParse(text: string, parsed: ReturnType<typeof parseJsonStrict>): void {
+  let platform: { value: unknown } | undefined;
+  try {
+    platform = { value: JSON.parse(text) };
+  } catch {
+    platform = undefined;
+  }
+  // Compared as JSON texts: isDeepStrictEqual recurses too deeply for the deepest documents.
+  if (
+    (parsed === undefined) !== (platform === undefined) ||
+    (parsed && JSON.stringify(parsed.value) !== JSON.stringify(platform?.value))
+  ) {
+    throw new Error(
+      `fuzz oracle bug: its JSON parser and JSON.parse disagree on ${JSON.stringify(text.slice(0, 300))}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- the verdict
+
+/** A request as the oracle sees it: what was sent, not how the test built it. */
+export interface PushRequest {
+  method: string;
+  /** Query parameters in order, repeats allowed; null: no query string. */
+  query: ReadonlyArray<readonly [string, string]> | null;
+  /** Every Content-Type header sent (any casing), and whether README accepts its value. */
+  contentTypes: ReadonlyArray<{ ok: boolean }>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/** What an accepted push must leave in the table. */
+export interface Accepted {
+  type: OraclePushType;
+  /** The `version` query parameter, when one was sent. */
+  version: string | undefined;
+  /** What JSON.parse gives for the body. */
+  record: Record<string, unknown>;
+  sessionId: string;
+  naturalKey: string;
+  ordering: number;
+  novelties: Novelties;
+}
+
+export interface Verdict {
+  code: ErrCodeName;
+  why: string;
+  accepted?: Accepted;
+}
+
+/** With the u flag only an unpaired surrogate is a code point of category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const JSON_TYPE = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** The body's text, or why it has none: size cap, base64, UTF-8, in README's order. */
+function bodyText(request: PushRequest): string | Verdict {
+  if (request.isBase64Encoded) {
+    const bytes = decodeBase64Strict(request.body);
+    // Undecodable base64 has no exact size: its would-be size (the generators keep those far from the cap).
+    const size = bytes?.length ?? Math.floor((stripBase64Whitespace(request.body).length * 3) / 4);
+    if (size > MAX_BODY_BYTES) return { code: 'BODY_TOO_LARGE', why: `${size} bytes` };
+    if (bytes === undefined) return { code: 'MALFORMED_BODY', why: 'invalid base64' };
+    const decoded = decodeUtf8Strict(bytes);
+    return decoded ?? { code: 'MALFORMED_BODY', why: 'invalid UTF-8' };
+  }
+  // API Gateway decoded the bytes already: the text is what was sent, if it is the decoding of any bytes at all.
+  const size = utf8Length(request.body);
+  if (size > MAX_BODY_BYTES) return { code: 'BODY_TOO_LARGE', why: `${size} bytes` };
+  if (LONE_SURROGATE.test(request.body)) return { code: 'MALFORMED_BODY', why: 'a lone surrogate: not UTF-8' };
+  return request.body;
+}
+
+/** README's checks, in README's order: method, action/version, content type, size, base64/UTF-8/JSON, schema, storability. */
+export function verdictFor(request: PushRequest): Verdict {
+  if (request.method !== 'POST') return { code: 'METHOD_NOT_ALLOWED', why: `method ${request.method}` };
+
+  // A repeated parameter reaches the handler joined with commas (HTTP API), or as several values (REST API).
+  const values = (name: string) => (request.query ?? []).filter(([key]) => key === name).map(([, value]) => value);
+  const [actions, versions] = [values('action'), values('version')];
+  const type = actions.length === 1 ? PUSH_TYPES.find((candidate) => candidate.action === actions[0]) : undefined;
+  const version = versions.length === 0 ? null : versions.length === 1 ? versions[0] : versions.join(',');
+  if (!type || version === undefined || !type.versions.includes(version)) {
+    return { code: 'UNKNOWN_PUSH_TYPE', why: `action ${JSON.stringify(actions)}, version ${JSON.stringify(versions)}` };
+  }
+
+  if (request.contentTypes.length !== 1) {
+    return { code: 'UNSUPPORTED_MEDIA_TYPE', why: `${request.contentTypes.length} Content-Type headers` };
+  }
+  if (!request.contentTypes[0]?.ok) return { code: 'UNSUPPORTED_MEDIA_TYPE', why: 'Content-Type not accepted' };
+
+  const body = bodyText(request);
+  if (typeof body !== 'string') return body;
+  // RFC 8259 §8.1: a parser MAY ignore a byte order mark; the receiver does.
+  const text = body.startsWith('\ufeff') ? body.slice(1) : body;
+  const parsed = parseJsonStrict(text);
+  crossCheckWithJsonParse(text, parsed);
+  if (parsed === undefined) return { code: 'MALFORMED_BODY', why: 'invalid JSON' };
+  if (!isPlainObject(parsed.value)) return { code: 'MALFORMED_BODY', why: `JSON ${JSON_TYPE(parsed.value)}` };
+
+  const record = parsed.value;
+  const violation = schemaViolation(record, type.schema);
+  if (violation) return { code: 'SCHEMA_VIOLATION', why: violation };
+  const problem = unstorable(record, MAX_NESTING_DEPTH);
+  if (problem) return { code: 'SCHEMA_VIOLATION', why: `unstorable: ${problem}` };
+  const naturalKey = naturalKeyOf(type, record);
+  if (utf8Length(naturalKey) > MAX_NATURAL_KEY_BYTES) {
+    return { code: 'SCHEMA_VIOLATION', why: `natural key of ${utf8Length(naturalKey)} bytes` };
+  }
+  return {
+    code: 'OK',
+    why: 'valid',
+    accepted: {
+      type,
+      version: version ?? undefined,
+      record: JSON.parse(text),
+      sessionId: record.SessionId as string,
+      naturalKey,
+      ordering: record[type.ordering] as number,
+      novelties: novelties(record, type.schema),
+    },
+  };
 }

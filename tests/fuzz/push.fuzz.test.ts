@@ -1,11 +1,12 @@
 /**
  * Property-based fuzzing of the push endpoint (fast-check): well over 10,000 generated
- * requests, valid and invalid, through the REAL handler into DynamoDB Local. For each
- * one, the oracle in ./oracle.ts (README, schema file and RFCs; none of handler/decode/)
- * predicts the envelope, and the test checks the reply, that nothing invalid was stored,
- * and that every valid push was stored exactly as sent.
+ * requests of all five push types, valid and invalid, through the REAL handler into
+ * DynamoDB Local. For each one, the oracle in ./oracle.ts (README, issue 7, the schema
+ * files and RFCs; none of handler/decode/) predicts the envelope, and the test checks the
+ * reply, that nothing refused was stored, and that every accepted push left exactly the
+ * items it must: one per new record, the record as sent, nothing more on a retry.
  *
- * Replay a failure with the seed and path fast-check prints:
+ * Replay a failure with the seed and path it prints:
  *   FUZZ_SEED=<seed> FUZZ_PATH=<path> npx jest tests/fuzz
  */
 process.env.TCCC_AUTH = 'none'; // before the handler is imported: this test is about decoding, not credentials
@@ -15,388 +16,71 @@ process.env.POWERTOOLS_DEV = 'true';
 process.env.CDR_TABLE_NAME = process.env.FUZZ_CDR_TABLE_NAME;
 process.env.QUARANTINE_TABLE_NAME = process.env.FUZZ_QUARANTINE_TABLE_NAME;
 
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import { ERR_CODES, type ErrCodeName } from '../../handler/errors';
-import { MAX_BODY_BYTES, MAX_NESTING_DEPTH } from '../../handler/limits';
-import { handler } from '../../handler/push';
+import { PUSH_TYPES as REGISTERED_TYPES } from '../../handler/decode/push-registry';
+import { ERR_CODES } from '../../handler/errors';
+import { createPushHandler } from '../../handler/push';
+import { defaultStores } from '../../handler/store/default-stores';
 import { rawItems } from '../support/dynamodb';
-import { httpApiEvent, restApiEvent } from '../support/events';
 import {
-  codePoints,
-  decodeBase64Strict,
-  decodeUtf8Strict,
-  isPlainObject,
-  novelties,
-  parseJsonStrict,
-  SCHEMA,
-  type SchemaNode,
-  schemaViolation,
-  stripBase64Whitespace,
-  unstorable,
-  utf8Length,
-} from './oracle';
+  boundaryBodyArb,
+  docBodyArb,
+  hugeBodyArb,
+  invalidDocArb,
+  malformedBodyArb,
+  requestArb,
+  type Session,
+  sessionArb,
+  validDocArb,
+} from './arbitraries';
+import { sidValue } from './json-text';
+import { ACTIONS, type Accepted, isPlainObject, type Verdict, verdictFor } from './oracle';
+import { type PushEvent, type Rendered, type RequestCase, renderRequest } from './requests';
 
-type PushEvent = Parameters<typeof handler>[0];
+// ================================================================ the receiver under test
 
-// ================================================================ the request model
-// Plain data, so that fast-check can shrink and print it. SessionIds are rendered
-// unique per request (a `sid` node), so requests never see each other's records.
+/** Receipt times one millisecond apart, in the order pushes arrive: "the later receipt" is then well defined. */
+let clock = Date.parse('2026-01-01T00:00:00.000Z');
+const { store, quarantine } = defaultStores();
+const handler = createPushHandler({ store, quarantine, now: () => new Date(clock++) });
 
-/** A JSON document as text will spell it: raw number spellings, repeated names, `__proto__`. */
-type J =
-  | { k: 'str'; v: string }
-  | { k: 'num'; v: number }
-  | { k: 'lit'; text: string }
-  | { k: 'bool'; v: boolean }
-  | { k: 'null' }
-  | { k: 'arr'; items: J[] }
-  | { k: 'obj'; entries: Array<[string, J]> }
-  /** `depth` nested containers around `leaf`: bit i of `kinds` makes level i an array, else {"d": …}. */
-  | { k: 'deep'; depth: number; kinds: number; leaf: J }
-  /** A unique string: prefix, '#', a fresh id; `total` forces its length in code points. */
-  | { k: 'sid'; prefix: string; total?: number };
+type Item = Record<string, unknown>;
+const itemsOf = async (sessionId: string): Promise<Item[]> =>
+  (await rawItems(sessionId)).map((item) => unmarshall(item));
 
-interface Style {
-  /** 0: compact; otherwise the seed of the whitespace put between tokens. */
-  ws: number;
-  /** How strings are spelled: as is, non-ASCII as \u escapes, or everything but [A-Za-z0-9] escaped. */
-  escape: 'none' | 'nonAscii' | 'all';
-}
+// ================================================================ checking one reply
 
-type Damage =
-  | { kind: 'insertText'; at: number; text: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'insertBytes'; at: number; bytes: number[] }
-  | {
-      kind: 'base64';
-      at: number;
-      how: 'dropPadding' | 'badChar' | 'urlAlphabet' | 'extraPadding' | 'cut';
-      char: string;
-    };
-
-type Body =
-  | { kind: 'none' }
-  /** Literal text, sent as is or as the base64 of its UTF-8. */
-  | { kind: 'text'; text: string; base64: boolean }
-  /** A literal base64 body (maybe not valid base64). */
-  | { kind: 'raw64'; text: string }
-  /** Arbitrary bytes, base64-encoded. */
-  | { kind: 'bytes'; bytes: number[] }
-  | {
-      kind: 'doc';
-      doc: J;
-      style: Style;
-      bom: boolean;
-      /** null: the JSON text is the body; otherwise the base64 of its UTF-8, laid out so. */
-      base64: 'plain' | 'wrapped' | 'spaced' | null;
-      damage: Damage | null;
-    };
-
-/** A Content-Type value with what README says of it: only application/json, charset utf8/utf-8 or none. */
-interface ContentType {
-  value: string;
-  ok: boolean;
-}
-
-interface RequestCase {
-  format: 'v1' | 'v2';
-  method: string;
-  /** Query parameters in order, repeats allowed; null: no query string. */
-  query: Array<[string, string]> | null;
-  /** null: a REST API event with `headers: null`. */
-  headers: Array<[string, string]> | null;
-  contentTypes: ContentType[];
-  body: Body;
-}
-
-// ================================================================ rendering
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state >>> 8;
-  };
-}
-
-const WHITESPACE = ['', ' ', '\n', '\t', '\r\n', '  ', ' \n  '];
-const RUN = randomUUID().slice(0, 8);
-let sequence = 0;
-const freshId = () => `${RUN}.${(sequence++).toString(36)}`;
-
-const ESCAPED = { nonAscii: /["\\]|[^\u0020-\u007e]/g, all: /[^A-Za-z0-9]/g };
-
-function spellString(text: string, spelling: Style['escape']): string {
-  if (spelling === 'none') return JSON.stringify(text);
-  const spelled = text.replace(ESCAPED[spelling], (char) =>
-    char === '"' || char === '\\' ? `\\${char}` : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return `"${spelled}"`;
-}
-
-function sidValue(node: Extract<J, { k: 'sid' }>): string {
-  const tail = `#${freshId()}`;
-  if (node.total === undefined) return `${node.prefix}${tail}`;
-  if (node.total === 0) return '';
-  const room = Math.max(0, node.total - codePoints(tail));
-  const prefix = [...node.prefix].slice(0, room);
-  while (prefix.length < room) prefix.push(prefix.length % 2 === 0 ? '会' : 'x');
-  return prefix.join('') + tail;
-}
-
-/** The JSON text of `doc`; every SessionId-like string it spelled is pushed onto `sids`. */
-function renderJson(doc: J, style: Style, sids: string[]): string {
-  const random = seededRandom(style.ws);
-  const space = () => (style.ws === 0 ? '' : (WHITESPACE[random() % WHITESPACE.length] as string));
-  const out: string[] = [];
-  const walk = (node: J): void => {
-    out.push(space());
-    switch (node.k) {
-      case 'str':
-        out.push(spellString(node.v, style.escape));
-        break;
-      case 'sid': {
-        const value = sidValue(node);
-        sids.push(value);
-        out.push(spellString(value, style.escape));
-        break;
-      }
-      case 'num':
-        out.push(JSON.stringify(node.v));
-        break;
-      case 'lit':
-        out.push(node.text);
-        break;
-      case 'bool':
-        out.push(String(node.v));
-        break;
-      case 'null':
-        out.push('null');
-        break;
-      case 'arr':
-        out.push('[');
-        node.items.forEach((item, index) => {
-          if (index > 0) out.push(',');
-          walk(item);
-        });
-        out.push(space(), ']');
-        break;
-      case 'deep': {
-        const isArray = (level: number) => (node.kinds >> (level % 30)) & 1;
-        for (let level = 0; level < node.depth; level++) out.push(isArray(level) ? '[' : '{"d":');
-        walk(node.leaf);
-        for (let level = node.depth - 1; level >= 0; level--) out.push(isArray(level) ? ']' : '}');
-        break;
-      }
-      case 'obj':
-        out.push('{');
-        node.entries.forEach(([key, value], index) => {
-          if (index > 0) out.push(',');
-          out.push(space(), spellString(key, style.escape), space(), ':');
-          walk(value);
-        });
-        out.push(space(), '}');
-        break;
-    }
-    out.push(space());
-  };
-  walk(doc);
-  return out.join('');
-}
-
-function wrapBase64(text: string, layout: 'plain' | 'wrapped' | 'spaced'): string {
-  if (layout === 'plain') return text;
-  const width = layout === 'wrapped' ? 76 : 13;
-  const separator = layout === 'wrapped' ? '\r\n' : ' ';
-  const lines: string[] = [];
-  for (let index = 0; index < text.length; index += width) lines.push(text.slice(index, index + width));
-  return lines.join(separator);
-}
-
-function damageBase64(text: string, damage: Extract<Damage, { kind: 'base64' }>): string {
-  const at = damage.at % (text.length + 1);
-  switch (damage.how) {
-    case 'dropPadding':
-      return text.replace(/=+$/, '');
-    case 'badChar':
-      return text.slice(0, at) + damage.char + text.slice(at);
-    case 'urlAlphabet':
-      return text.replace(/\+/g, '-').replace(/\//g, '_');
-    case 'extraPadding':
-      return `${text}=`;
-    case 'cut':
-      return text.slice(0, at);
-  }
-}
-
-interface Rendered {
-  event: PushEvent;
-  requestId: string;
-  /** What the body field carries and how. */
-  body: string;
-  isBase64Encoded: boolean;
-  /** Every SessionId-like string the request spelled (unique: nothing may be stored under it unless valid). */
-  sids: string[];
-}
-
-function renderBody(body: Body, sids: string[]): { body: string | undefined; isBase64Encoded: boolean } {
-  switch (body.kind) {
-    case 'none':
-      return { body: undefined, isBase64Encoded: false };
-    case 'text':
-      return body.base64
-        ? { body: Buffer.from(body.text, 'utf8').toString('base64'), isBase64Encoded: true }
-        : { body: body.text, isBase64Encoded: false };
-    case 'raw64':
-      return { body: body.text, isBase64Encoded: true };
-    case 'bytes':
-      return { body: Buffer.from(body.bytes).toString('base64'), isBase64Encoded: true };
-    case 'doc': {
-      let text = (body.bom ? '\ufeff' : '') + renderJson(body.doc, body.style, sids);
-      const damage = body.damage;
-      if (damage?.kind === 'insertText') {
-        const at = damage.at % (text.length + 1);
-        text = text.slice(0, at) + damage.text + text.slice(at);
-      } else if (damage?.kind === 'truncate') {
-        text = text.slice(0, damage.at % text.length);
-      }
-      let layout = body.base64 ?? (damage?.kind === 'insertBytes' || damage?.kind === 'base64' ? 'plain' : null);
-      if (layout === null) return { body: text, isBase64Encoded: false };
-      let bytes = Buffer.from(text, 'utf8');
-      // Line breaks only well under the cap: API Gateway never sends them, and the size of a
-      // wrapped body near the cap is a question of its own (see the size-cap property).
-      if (bytes.length > 100_000) layout = 'plain';
-      if (damage?.kind === 'insertBytes') {
-        const at = damage.at % (bytes.length + 1);
-        bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(damage.bytes), bytes.subarray(at)]);
-      }
-      let encoded = bytes.toString('base64');
-      if (damage?.kind === 'base64') encoded = damageBase64(encoded, damage);
-      return { body: wrapBase64(encoded, layout), isBase64Encoded: true };
-    }
-  }
-}
-
-function renderRequest(request: RequestCase): Rendered {
-  const sids: string[] = [];
-  const { body, isBase64Encoded } = renderBody(request.body, sids);
-  const grouped = new Map<string, string[]>();
-  for (const [name, value] of request.query ?? []) grouped.set(name, [...(grouped.get(name) ?? []), value]);
-  const headers = Object.fromEntries(request.headers ?? []);
-  let event: PushEvent;
-  if (request.format === 'v2') {
-    // HTTP API joins a repeated query parameter with commas.
-    const query = request.query && Object.fromEntries([...grouped].map(([name, values]) => [name, values.join(',')]));
-    event = httpApiEvent({ method: request.method, query, headers, body, isBase64Encoded });
-  } else {
-    // REST API: the last value of each parameter, and all of them in the multi-value map.
-    const query =
-      request.query && Object.fromEntries([...grouped].map(([name, values]) => [name, values.at(-1) ?? '']));
-    const rest = restApiEvent({ method: request.method, query, headers, body, isBase64Encoded });
-    rest.multiValueQueryStringParameters = request.query && Object.fromEntries(grouped);
-    if (request.headers === null) Object.assign(rest, { headers: null, multiValueHeaders: null });
-    event = rest;
-  }
-  return { event, requestId: event.requestContext.requestId, body: body ?? '', isBase64Encoded, sids };
-}
-
-// ================================================================ the oracle's verdict
-
-interface Verdict {
-  code: ErrCodeName;
-  why: string;
-  /** For an accepted push: what JSON.parse gives for the body. */
-  record?: Record<string, unknown>;
-}
-
-/** With the u flag only an unpaired surrogate is a code point of category Cs. */
-const LONE_SURROGATE = /\p{Cs}/u;
-
-const JSON_TYPE = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
-
-/** README's checks, in README's order: method, action/version, content type, size, base64/UTF-8/JSON, schema, storability. */
-function verdictFor(request: RequestCase, rendered: Rendered): Verdict {
-  if (request.method !== 'POST') return { code: 'METHOD_NOT_ALLOWED', why: `method ${request.method}` };
-
-  const values = (name: string) => (request.query ?? []).filter(([key]) => key === name).map(([, value]) => value);
-  const [actions, versions] = [values('action'), values('version')];
-  if (actions.length !== 1 || actions[0] !== 'videoCdr' || versions.length !== 1 || versions[0] !== '1') {
-    return { code: 'UNKNOWN_PUSH_TYPE', why: `action ${JSON.stringify(actions)}, version ${JSON.stringify(versions)}` };
-  }
-
-  const contentTypes = (request.headers ?? []).filter(([name]) => name.toLowerCase() === 'content-type');
-  if (contentTypes.length !== 1)
-    return { code: 'UNSUPPORTED_MEDIA_TYPE', why: `${contentTypes.length} Content-Type headers` };
-  if (!request.contentTypes.every((contentType) => contentType.ok)) {
-    return { code: 'UNSUPPORTED_MEDIA_TYPE', why: `Content-Type ${JSON.stringify(contentTypes[0]?.[1])}` };
-  }
-
-  let text: string;
-  if (rendered.isBase64Encoded) {
-    const bytes = decodeBase64Strict(rendered.body);
-    // Undecodable base64 has no exact size: its would-be size (the generators keep those far from the cap).
-    const size = bytes?.length ?? Math.floor((stripBase64Whitespace(rendered.body).length * 3) / 4);
-    if (size > MAX_BODY_BYTES) return { code: 'BODY_TOO_LARGE', why: `${size} bytes` };
-    if (bytes === undefined) return { code: 'MALFORMED_BODY', why: 'invalid base64' };
-    const decoded = decodeUtf8Strict(bytes);
-    if (decoded === undefined) return { code: 'MALFORMED_BODY', why: 'invalid UTF-8' };
-    text = decoded;
-  } else {
-    // API Gateway decoded the bytes already: the text is what was sent, if it is the decoding of any bytes at all.
-    const size = utf8Length(rendered.body);
-    if (size > MAX_BODY_BYTES) return { code: 'BODY_TOO_LARGE', why: `${size} bytes` };
-    if (LONE_SURROGATE.test(rendered.body)) return { code: 'MALFORMED_BODY', why: 'a lone surrogate: not UTF-8' };
-    text = rendered.body;
-  }
-  // RFC 8259 §8.1: a parser MAY ignore a byte order mark; the receiver does.
-  if (text.startsWith('\ufeff')) text = text.slice(1);
-  const parsed = parseJsonStrict(text);
-  crossCheckWithJsonParse(text, parsed);
-  if (parsed === undefined) return { code: 'MALFORMED_BODY', why: 'invalid JSON' };
-  if (!isPlainObject(parsed.value)) return { code: 'MALFORMED_BODY', why: `JSON ${JSON_TYPE(parsed.value)}` };
-
-  const violation = schemaViolation(parsed.value);
-  if (violation) return { code: 'SCHEMA_VIOLATION', why: violation };
-  const problem = unstorable(parsed.value, MAX_NESTING_DEPTH);
-  if (problem) return { code: 'SCHEMA_VIOLATION', why: `unstorable: ${problem}` };
-  return { code: 'OK', why: 'valid', record: JSON.parse(text) };
-}
-
-/** The oracle's own parser must agree with the platform's, or the oracle is wrong. */
-function crossCheckWithJsonParse(text: string, parsed: ReturnType<typeof parseJsonStrict>): void {
-  let platform: { value: unknown } | undefined;
-  try {
-    platform = { value: JSON.parse(text) };
-  } catch {
-    platform = undefined;
-  }
-  // Compared as JSON texts: isDeepStrictEqual recurses too deeply for the deepest documents.
-  if (
-    (parsed === undefined) !== (platform === undefined) ||
-    (parsed && JSON.stringify(parsed.value) !== JSON.stringify(platform?.value))
-  ) {
-    throw new Error(
-      `fuzz oracle bug: its JSON parser and JSON.parse disagree on ${JSON.stringify(text.slice(0, 300))}`,
-    );
-  }
-}
-
-// ================================================================ checking one request
-
-const tally = new Map<number, number>();
+const tally = new Map<string, number>();
 let requestsSent = 0;
+/** Pushes per push type the query named, per `version` sent, accepted or refused: what the run covered. */
+const coverage = new Map<string, number>();
+const coverageKey = (action: string, version: string, outcome: 'accepted' | 'refused') =>
+  `${action} ${version} ${outcome}`;
 
-function describeRequest(request: RequestCase, rendered: Rendered): string {
-  const excerpt =
-    rendered.body.length > 600 ? `${rendered.body.slice(0, 600)}… (${rendered.body.length} chars)` : rendered.body;
+function count(rendered: Rendered, verdict: Verdict): void {
+  requestsSent++;
+  tally.set(verdict.code, (tally.get(verdict.code) ?? 0) + 1);
+  const query = rendered.sent.query ?? [];
+  const actions = query.filter(([name]) => name === 'action').map(([, value]) => value);
+  const versions = query.filter(([name]) => name === 'version').map(([, value]) => value);
+  if (actions.length !== 1 || !ACTIONS.includes(actions[0] as string)) return;
+  const version = versions.length === 0 ? 'none' : versions.join(',') === '1' ? '1' : 'other';
+  const key = coverageKey(actions[0] as string, version, verdict.accepted ? 'accepted' : 'refused');
+  coverage.set(key, (coverage.get(key) ?? 0) + 1);
+}
+
+class Mismatch extends Error {}
+
+function describeRequest(rendered: Rendered, event: PushEvent): string {
+  const { sent } = rendered;
+  const excerpt = sent.body.length > 600 ? `${sent.body.slice(0, 600)}… (${sent.body.length} chars)` : sent.body;
   return [
-    `  ${request.format} ${request.method} query=${JSON.stringify(request.query)}`,
-    `  headers=${JSON.stringify(request.headers)}`,
-    `  isBase64Encoded=${rendered.isBase64Encoded} body=${JSON.stringify(excerpt)}`,
+    `  ${'version' in event ? 'v2' : 'v1'} ${sent.method} query=${JSON.stringify(sent.query)}`,
+    `  headers=${JSON.stringify(event.headers)}`,
+    `  isBase64Encoded=${sent.isBase64Encoded} body=${JSON.stringify(excerpt)}`,
   ].join('\n');
 }
 
@@ -416,21 +100,27 @@ function envelopeOf(reply: APIGatewayProxyResult): { ErrCode: number; ErrMsg: st
   return { ErrCode: envelope.ErrCode, ErrMsg: envelope.ErrMsg };
 }
 
-/** JSON has no negative zero worth keeping: -0 is stored as the number 0. */
-const normalized = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+/** Query values the client chose, worth looking for in a reply: long or odd enough not to be a word of it. */
+const echoable = (value: string) => value.length >= 6 && /[^A-Za-z0-9 ]/.test(value);
 
-async function checkRequest(request: RequestCase): Promise<void> {
-  const rendered = renderRequest(request);
-  const verdict = verdictFor(request, rendered);
+interface Sent {
+  requestId: string;
+  errMsg: string;
+}
+
+/**
+ * Sends one rendered request and checks the reply against the verdict: the envelope, its
+ * ErrCode and HTTP status, and that a refusal of the push type does not echo the query.
+ */
+async function send(rendered: Rendered, verdict: Verdict): Promise<Sent> {
+  const event = rendered.event();
   const fail = (what: string): never => {
-    throw new Error(`${what}\n  oracle: ${verdict.code} (${verdict.why})\n${describeRequest(request, rendered)}`);
+    throw new Mismatch(`${what}\n  oracle: ${verdict.code} (${verdict.why})\n${describeRequest(rendered, event)}`);
   };
-  requestsSent++;
-  tally.set(ERR_CODES[verdict.code].errCode, (tally.get(ERR_CODES[verdict.code].errCode) ?? 0) + 1);
-
+  count(rendered, verdict);
   let reply: APIGatewayProxyResult;
   try {
-    reply = await handler(rendered.event);
+    reply = await handler(event);
   } catch (error) {
     return fail(`the handler threw: ${(error as Error)?.stack ?? String(error)}`);
   }
@@ -442,1022 +132,300 @@ async function checkRequest(request: RequestCase): Promise<void> {
       `expected ErrCode ${errCode}/HTTP ${status}, got ${envelope.ErrCode}/HTTP ${reply.statusCode} ${envelope.ErrMsg}`,
     );
   }
-
-  const sessionId = verdict.record?.SessionId;
-  const untouched = new Set(rendered.sids.filter((sid) => sid !== '' && sid !== sessionId));
-  await Promise.all(
-    [...untouched].map(async (sid) => {
-      const items = await rawItems(sid);
-      if (items.length > 0) fail(`refused, yet ${items.length} item(s) stored under SessionId ${JSON.stringify(sid)}`);
-    }),
-  );
-  if (verdict.record && typeof sessionId === 'string')
-    await checkStored(verdict.record, sessionId, request, rendered, fail);
-}
-
-async function checkStored(
-  record: Record<string, unknown>,
-  sessionId: string,
-  request: RequestCase,
-  rendered: Rendered,
-  fail: (what: string) => never,
-): Promise<void> {
-  const items = (await rawItems(sessionId)).map((item) => unmarshall(item));
-  const current = items.find((item) => item.recordKey === 'CURRENT');
-  const versions = items.filter((item) => String(item.recordKey).startsWith('VERSION#'));
-  if (!current || versions.length !== 1 || items.length !== 2) {
-    fail(`accepted, but stored ${items.length} items: ${items.map((item) => item.recordKey).join(', ')}`);
+  if (verdict.code === 'UNKNOWN_PUSH_TYPE') {
+    const echoed = (rendered.sent.query ?? []).find(([, value]) => echoable(value) && envelope.ErrMsg.includes(value));
+    if (echoed) fail(`the refusal echoes the query's ${echoed[0]}: ${envelope.ErrMsg}`);
   }
-  const expected = normalized(record);
-  for (const item of [current, ...versions]) {
-    const { recordKey, receipt, ...stored } = item as Record<string, unknown>;
-    if (!isDeepStrictEqual(stored, expected)) {
-      fail(`${String(recordKey)} differs from what was sent:\n  stored ${JSON.stringify(stored).slice(0, 800)}`);
-    }
-    const { unknownFields, unknownValues } = novelties(record);
-    const pushIds = (request.headers ?? []).filter(([name]) => name.toLowerCase() === 'x-tccc-push-uuid');
-    const expectedReceipt = {
-      action: 'videoCdr',
-      version: '1',
-      requestId: rendered.requestId,
-      pushId: pushIds.length === 1 ? pushIds[0]?.[1] : undefined,
-      unknownFields: unknownFields.length > 0 ? unknownFields.sort() : undefined,
-      unknownValues: unknownValues.length > 0 ? unknownValues.sort() : undefined,
-    };
-    const r = (receipt ?? {}) as Record<string, unknown>;
-    const actualReceipt = {
-      action: r.action,
-      version: r.version,
-      requestId: r.requestId,
-      pushId: r.pushId,
-      unknownFields: Array.isArray(r.unknownFields) ? [...r.unknownFields].sort() : r.unknownFields,
-      unknownValues: Array.isArray(r.unknownValues) ? [...r.unknownValues].sort() : r.unknownValues,
-    };
-    if (!isDeepStrictEqual(actualReceipt, expectedReceipt) || Number.isNaN(Date.parse(String(r.receivedAt)))) {
-      fail(`${String(recordKey)} receipt ${JSON.stringify(receipt)} is not ${JSON.stringify(expectedReceipt)}`);
-    }
-  }
+  return { requestId: event.requestContext.requestId, errMsg: envelope.ErrMsg };
 }
 
-/** A batch of requests at once (the handler is async; DynamoDB Local takes a few ms per write). */
-async function checkBatch(batch: RequestCase[]): Promise<void> {
-  const outcomes = await Promise.allSettled(batch.map(checkRequest));
-  const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
-  if (failures.length > 0) throw (failures[0] as PromiseRejectedResult).reason;
+// ================================================================ what the table must hold
+
+/** JSON has no negative zero worth keeping: -0 is stored as the number 0. */
+const normalized = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const VERSION_ID = /^[0-9a-f]{32}$/;
+const currentKey = (action: string, naturalKey: string) => `R#${action}#${naturalKey}`;
+
+/** The receipt README describes for an accepted push, but for the time and version id (checked for their form). */
+function expectedReceipt(accepted: Accepted, pushId: string | undefined) {
+  const { unknownFields, unknownValues } = accepted.novelties;
+  return {
+    action: accepted.type.action,
+    ...(accepted.version !== undefined && { version: accepted.version }),
+    ...(pushId !== undefined && { pushId }),
+    ...(unknownFields.length > 0 && { unknownFields: [...unknownFields].sort() }),
+    ...(unknownValues.length > 0 && { unknownValues: [...unknownValues].sort() }),
+  };
 }
 
-// ================================================================ generators: JSON values
-
-const str = (v: string): J => ({ k: 'str', v });
-const num = (v: number): J => ({ k: 'num', v });
-const lit = (text: string): J => ({ k: 'lit', text });
-const obj = (entries: Array<[string, J]>): J => ({ k: 'obj', entries });
-const arr = (items: J[]): J => ({ k: 'arr', items });
-
-const SPECIAL_STRINGS = [
-  '',
-  ' ',
-  '\u0000',
-  '\ud800',
-  'a\udfffb',
-  '\ud83d',
-  '💩',
-  '👩‍👩‍👧‍👦',
-  '漢字かな한글',
-  'é',
-  'e\u0301',
-  '\u2028\u2029',
-  '\ufeff',
-  '\uffff',
-  '"\\/\b\f\n\r\t',
-  '{"SessionId":1}',
-  '__proto__',
-  'constructor',
-  'null',
-  '1e400',
-  'ok',
-  '~0~1/',
-];
-
-/** Strings of every kind: CJK, emoji, combining marks, control characters, lone surrogates. */
-const textArb = (maxLength: number) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength }) },
-    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength }) },
-    { weight: 2, arbitrary: fc.string({ maxLength }) },
-    { weight: 1, arbitrary: fc.constantFrom(...SPECIAL_STRINGS) },
-    {
-      weight: 1,
-      arbitrary: fc
-        .array(fc.constantFrom('漢', '字', '😀', '👍🏽', '\ud800', '\udc00', 'é', '\u0301', '~', '/', ' '), {
-          maxLength,
-        })
-        .map((parts) => parts.join('')),
-    },
-  );
-
-const clip = (text: string, min: number, max: number) => {
-  const chars = [...text].slice(0, max);
-  while (chars.length < min) chars.push('x');
-  return chars.join('');
-};
-
-const TOP_LEVEL_NAMES = new Set(Object.keys(SCHEMA.properties ?? {}));
-const SPECIAL_NAMES = [
-  'constructor',
-  'toString',
-  'valueOf',
-  'hasOwnProperty',
-  'prototype',
-  '__defineGetter__',
-  'name',
-  'length',
-  '0',
-  '1',
-  '01',
-  '-1',
-  'M',
-  'S',
-  'N',
-  'L',
-  'BOOL',
-  'NULL',
-  'SS',
-  'Satisfaction',
-  'Team',
-  '~',
-  '/',
-  'a/b~c',
-  '🙂',
-  '会话',
-  'sessionid',
-  'Receipt',
-  'RecordKey',
-  ' ',
-];
-
-/** Names of undocumented properties: never '', '__proto__' or a receiver-reserved name. */
-const extraNameArb = fc
-  .oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_NAMES) },
-    { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }) },
-  )
-  .filter((name) => name !== '__proto__' && name !== 'receipt' && name !== 'recordKey' && !TOP_LEVEL_NAMES.has(name));
-
-const isStorableNumber = (value: number) =>
-  Number.isFinite(value) &&
-  !(Number.isInteger(value) && !Number.isSafeInteger(value)) &&
-  !(value !== 0 && Math.abs(value) < 1e-130);
-
-/** Numbers DynamoDB keeps exactly, in every spelling JSON allows. */
-const storableNumberArb = fc.oneof(
-  fc.integer().map(num),
-  fc.maxSafeInteger().map(num),
-  fc.double().filter(isStorableNumber).map(num),
-  fc
-    .constantFrom(
-      '-0',
-      '0.0',
-      '1E2',
-      '1e+2',
-      '2.50',
-      '1e-130',
-      '-1e-130',
-      '2.5e-130',
-      '9007199254740991',
-      '-9007199254740991',
-      '1e-400',
-    )
-    .map(lit),
-);
-
-/** Numbers the README says must be refused (integers beyond 2^53, out of range), and DynamoDB's limits. */
-const unstorableNumberArb = fc.oneof(
-  fc
-    .constantFrom(
-      '12345678901234567890',
-      '-12345678901234567890',
-      '9007199254740992',
-      '9007199254740993',
-      '-9007199254740992',
-      '1e16',
-      '2e53',
-      '123456789012345678901234567890',
-      '1e400',
-      '-1e400',
-      '1E400',
-      '1.7976931348623157e308',
-      '1e-131',
-      '-2.5e-200',
-      '5e-324',
-      '9.99e-131',
-    )
-    .map(lit),
-  fc
-    .double({ noNaN: true, noDefaultInfinity: true })
-    .filter((value) => !isStorableNumber(value))
-    .map(num),
-);
-
-const leafArb = (storable: boolean): fc.Arbitrary<J> =>
-  fc.oneof(
-    { weight: 3, arbitrary: textArb(12).map(str) },
-    { weight: 3, arbitrary: storable ? storableNumberArb : fc.oneof(storableNumberArb, unstorableNumberArb) },
-    { weight: 1, arbitrary: fc.boolean().map((v): J => ({ k: 'bool', v })) },
-    { weight: 1, arbitrary: fc.constant<J>({ k: 'null' }) },
-  );
-
-function jsonMemo(storable: boolean): fc.Memo<J> {
-  const names = storable ? extraNameArb : fc.oneof(extraNameArb, fc.constantFrom('', '__proto__'));
-  const memo: fc.Memo<J> = fc.memo((depth) =>
-    depth <= 1
-      ? leafArb(storable)
-      : fc.oneof(
-          { weight: 3, arbitrary: leafArb(storable) },
-          { weight: 1, arbitrary: fc.array(memo(depth - 1), { maxLength: 4 }).map(arr) },
-          { weight: 1, arbitrary: fc.array(fc.tuple(names, memo(depth - 1)), { maxLength: 4 }).map(obj) },
-        ),
-  );
-  return memo;
-}
-
-/** Arbitrary JSON values for undocumented fields; `storable` keeps them within DynamoDB's limits. */
-const JSON_VALUES = { storable: jsonMemo(true), any: jsonMemo(false) };
-const jsonArb = (storable: boolean) => (storable ? JSON_VALUES.storable : JSON_VALUES.any);
-
-// ================================================================ generators: records from the schema
-
-const REALISTIC: Record<string, fc.Arbitrary<number>> = {
-  SdkAppId: fc.integer({ min: 1_400_000_000, max: 1_600_000_000 }),
-  StartTimestamp: fc.integer({ min: 1_600_000_000, max: 2_000_000_000 }),
-  AcceptTimestamp: fc.integer({ min: 0, max: 2_000_000_000 }),
-  EndedTimestamp: fc.integer({ min: 1_600_000_000, max: 2_000_000_000 }),
-  Duration: fc.integer({ min: 0, max: 100_000 }),
-};
-
-/** Another JSON spelling of the same integer: 1400000214.0, 1.400000214e9, 100E0. */
-const spellingsOf = (value: number): string[] => {
-  const spellings = [`${value}.0`, `${value}e0`, `${value}E+0`];
-  if (value > 0 && value % 1000 === 0) spellings.push(`${value / 1000}e3`);
-  const exponent = String(value).length - 1;
-  if (value > 0 && String(value).length <= 15)
-    spellings.push(`${String(value)[0]}.${String(value).slice(1) || '0'}e${exponent}`);
-  return spellings;
-};
-
-function integerArb(name: string, node: SchemaNode): fc.Arbitrary<J> {
-  const min = node.minimum ?? Number.MIN_SAFE_INTEGER;
-  const max = node.maximum ?? Number.MAX_SAFE_INTEGER;
-  const value = fc.oneof(
-    { weight: 4, arbitrary: REALISTIC[name] ?? fc.integer({ min: 0, max: 1_000_000 }) },
-    { weight: 1, arbitrary: fc.maxSafeNat() },
-    { weight: 1, arbitrary: fc.constantFrom(min, max) },
-  );
-  return fc
-    .tuple(
-      value.filter((v) => v >= min && v <= max),
-      fc.nat(),
-      fc.boolean(),
-    )
-    .map(([v, pick, respell]) => {
-      const spellings = spellingsOf(v);
-      return respell && pick % 5 === 0 ? lit(spellings[pick % spellings.length] as string) : num(v);
-    });
-}
-
-const KNOWN_VALUES = (node: SchemaNode) => Object.keys(node['x-known-values'] ?? {});
-
-function stringArb(pointer: string, node: SchemaNode): fc.Arbitrary<J> {
-  const min = node.minLength ?? 0;
-  const max = node.maxLength ?? 10_000;
-  if (pointer === '/SessionId') {
-    return fc
-      .tuple(textArb(40), fc.constantFrom(undefined, undefined, undefined, 256))
-      .map(([prefix, total]) => ({ k: 'sid', prefix: clip(prefix, 0, 200), ...(total && { total }) }));
-  }
-  const known = KNOWN_VALUES(node);
-  const text = textArb(Math.min(max, 30)).map((v) => str(clip(v, min, max)));
-  return known.length > 0 ? fc.oneof(fc.constantFrom(...known).map(str), text) : text;
-}
-
-/** A value that conforms to `node` (and that DynamoDB keeps): the valid records' building block. */
-function conformingArb(pointer: string, node: SchemaNode): fc.Arbitrary<J> {
-  const name = pointer.split('/').at(-1) ?? '';
-  switch (node.type) {
-    case 'integer':
-      return integerArb(name, node);
-    case 'string':
-      return stringArb(pointer, node);
-    case 'array':
-      return fc
-        .array(node.items ? conformingArb(`${pointer}/0`, node.items) : jsonArb(true)(3), { maxLength: 5 })
-        .map(arr);
-    case 'object':
-      return objectArb(pointer, node);
-    default:
-      return jsonArb(true)(3);
-  }
-}
-
-function objectArb(pointer: string, node: SchemaNode): fc.Arbitrary<J> {
-  const required = new Set(node.required ?? []);
-  const documented = Object.entries(node.properties ?? {}).map(([name, child]) => {
-    const value = conformingArb(`${pointer}/${name}`, child);
-    return required.has(name)
-      ? value.map((v): Array<[string, J]> => [[name, v]])
-      : fc.option(value, { freq: 3 }).map((v): Array<[string, J]> => (v === null ? [] : [[name, v]]));
-  });
-  const extras = fc.array(fc.tuple(extraNameArb, jsonArb(true)(3)), { maxLength: 3 });
-  return fc
-    .tuple(fc.tuple(...documented), extras, fc.array(fc.nat(), { maxLength: 24 }))
-    .map(([fields, extra, order]) => {
-      // Undocumented names may repeat each other: JSON.parse keeps the last, and so must the store.
-      const entries = [...fields.flat(), ...extra];
-      const keyed = entries.map((entry, index) => ({ entry, key: order[index] ?? index }));
-      return obj(keyed.sort((a, b) => a.key - b.key).map(({ entry }) => entry));
-    });
-}
-
-const validRecordArb = objectArb('', SCHEMA);
-
-// ---------------------------------------------------------------- edits of a record
-
-type Edit = (doc: J) => J;
-
-/** Where JSON.parse takes a name's value from: its last occurrence. */
-const lastIndexOf = (entries: Array<[string, J]>, name: string) => entries.map(([key]) => key).lastIndexOf(name);
-
-/** The object under `path` (created as {} where missing or not an object), edited by `edit`. */
-function atObject(doc: J, path: string[], edit: (entries: Array<[string, J]>) => Array<[string, J]>): J {
-  const entries = doc.k === 'obj' ? doc.entries : [];
-  if (path.length === 0) return obj(edit(entries));
-  const [head, ...rest] = path as [string, ...string[]];
-  const index = lastIndexOf(entries, head);
-  const child = index >= 0 ? (entries[index] as [string, J])[1] : obj([]);
-  const edited = atObject(child.k === 'obj' ? child : obj([]), rest, edit);
-  return obj(
-    index >= 0 ? entries.map((entry, i) => (i === index ? [head, edited] : entry)) : [...entries, [head, edited]],
-  );
-}
-
-const setEntry = (key: string, value: J, where: 'replace' | 'first' | 'last') => (entries: Array<[string, J]>) => {
-  if (where === 'first') return [[key, value] as [string, J], ...entries];
-  if (where === 'last') return [...entries, [key, value] as [string, J]];
-  const index = lastIndexOf(entries, key);
-  return index >= 0
-    ? entries.map((entry, i): [string, J] => (i === index ? [key, value] : entry))
-    : [...entries, [key, value] as [string, J]];
-};
-
-/** Where an injected property goes: top level, SeatUser, or inside an undocumented object or array. */
-const placeArb = fc.constantFrom<'top' | 'seat' | 'nested' | 'inArray'>('top', 'seat', 'nested', 'inArray');
-const whereArb = fc.constantFrom<'replace' | 'first' | 'last'>('replace', 'first', 'last');
-
-function inject(
-  place: 'top' | 'seat' | 'nested' | 'inArray',
-  key: string,
-  value: J,
-  where: 'replace' | 'first' | 'last',
-): Edit {
-  switch (place) {
-    case 'top':
-      return (doc) => atObject(doc, [], setEntry(key, value, where));
-    case 'seat':
-      return (doc) => atObject(doc, ['SeatUser'], setEntry(key, value, where));
-    case 'nested':
-      return (doc) => atObject(doc, ['Extension', 'Inner'], setEntry(key, value, where));
-    case 'inArray':
-      return (doc) => atObject(doc, [], setEntry('ExtensionList', arr([num(1), obj([[key, value]])]), 'last'));
-  }
-}
-
-/** Every documented place a wrong type can go, from the schema: top level, SeatUser's fields, list items. */
-function schemaPaths(node: SchemaNode, path: string[] = []): Array<{ path: string[]; node: SchemaNode }> {
-  const found: Array<{ path: string[]; node: SchemaNode }> = [];
-  for (const [name, child] of Object.entries(node.properties ?? {})) {
-    found.push({ path: [...path, name], node: child }, ...schemaPaths(child, [...path, name]));
-  }
-  if (node.items) found.push({ path: [...path, '*'], node: node.items }, ...schemaPaths(node.items, [...path, '*']));
-  return found;
-}
-const SCHEMA_PATHS = schemaPaths(SCHEMA);
-
-/** Values that break `node`: other JSON types, and out-of-range numbers and lengths. */
-function wrongValueArb(path: string[], node: SchemaNode): fc.Arbitrary<J> {
-  const others = fc.oneof(
-    jsonArb(false)(2),
-    fc.constantFrom<J>(
-      { k: 'null' },
-      { k: 'bool', v: true },
-      str(''),
-      str('1400000214'),
-      num(1.5),
-      num(-1),
-      arr([]),
-      obj([]),
-    ),
-  );
-  if (path.join('/') === 'SessionId') {
-    return fc.oneof(
-      others.filter((v) => v.k !== 'str'),
-      fc.integer({ min: 257, max: 400 }).map((total): J => ({ k: 'sid', prefix: '漢😀', total })),
-      fc.constant<J>({ k: 'sid', prefix: '', total: 0 }),
-    );
-  }
-  const specific: fc.Arbitrary<J>[] = [];
-  if (node.type === 'integer')
-    specific.push(unstorableNumberArb, fc.constantFrom('-1', '0.5', '1.000001', '-0.0001', '1e-7').map(lit));
-  if (node.maxLength !== undefined) {
-    const max = node.maxLength;
-    specific.push(fc.integer({ min: max + 1, max: max + 30 }).map((length) => str('é'.repeat(length))));
-  }
-  if (node.minLength) specific.push(fc.constant(str('')));
-  return specific.length > 0 ? fc.oneof(others, ...specific) : others;
-}
-
-/** Puts `value` at a documented path (a list path gets it as an item) or removes the field there. */
-function atPath(path: string[], value: J | null, at: number): Edit {
-  const last = path.at(-1) as string;
-  const parent = path.slice(0, -1);
-  if (last === '*') {
-    const listPath = parent;
-    return (doc) =>
-      atObject(doc, listPath.slice(0, -1), (entries) => {
-        const name = listPath.at(-1) as string;
-        const list = entries[lastIndexOf(entries, name)]?.[1];
-        const items = list?.k === 'arr' ? [...list.items] : [];
-        if (value) items.splice(at % (items.length + 1), 0, value);
-        return setEntry(name, arr(items), 'replace')(entries);
-      });
-  }
-  return (doc) =>
-    atObject(doc, parent, (entries) =>
-      value ? setEntry(last, value, 'replace')(entries) : entries.filter(([key]) => key !== last),
-    );
-}
-
-const wrongTypeEditArb: fc.Arbitrary<Edit> = fc
-  .constantFrom(...SCHEMA_PATHS)
-  .chain(({ path, node }) =>
-    fc.tuple(fc.option(wrongValueArb(path, node), { freq: 8 }), fc.nat()).map(([value, at]) => atPath(path, value, at)),
-  );
-
-/** Deep nesting around the 32-level limit (and far beyond it). */
-const deepEditArb: fc.Arbitrary<Edit> = fc
-  .tuple(
-    fc.oneof(
-      { weight: 5, arbitrary: fc.integer({ min: 26, max: 36 }) },
-      { weight: 1, arbitrary: fc.integer({ min: 37, max: 2000 }) },
-    ),
-    fc.oneof(leafArb(true), fc.constantFrom(arr([]), obj([]))),
-    fc.nat(),
-    placeArb,
-  )
-  .map(([depth, leaf, kinds, place]) => inject(place, 'Deep', { k: 'deep', depth, kinds, leaf }, 'last'));
-
-/** `__proto__`, `constructor` and friends as names, in every place. */
-const trickyNameEditArb: fc.Arbitrary<Edit> = fc
-  .tuple(
-    fc.constantFrom(
-      '__proto__',
-      'constructor',
-      'constructor',
-      'toString',
-      'valueOf',
-      '',
-      'receipt',
-      'recordKey',
-      'hasOwnProperty',
-    ),
-    fc.oneof(
-      jsonArb(true)(3),
-      fc.constantFrom<J>(
-        obj([['name', str('Object')]]),
-        obj([['name', str('String')]]),
-        obj([['name', str('Set')]]),
-        num(0),
-        str(''),
-      ),
-    ),
-    placeArb,
-    whereArb,
-  )
-  .map(([name, value, place, where]) => inject(place, name, value, where));
-
-/** A repeated name: JSON.parse keeps the last value, which decides validity. */
-const duplicateEditArb: fc.Arbitrary<Edit> = fc
-  .tuple(fc.constantFrom(...SCHEMA_PATHS.filter(({ path }) => !path.includes('*'))), fc.boolean(), fc.nat())
-  .chain(([{ path, node }, wrong, at]) =>
-    (wrong ? wrongValueArb(path, node) : conformingArb(`/${path.join('/')}`, node)).map((value) => {
-      const parent = path.slice(0, -1);
-      const name = path.at(-1) as string;
-      return (doc: J) =>
-        atObject(doc, parent, (entries) => {
-          const copy = [...entries];
-          copy.splice(at % (copy.length + 1), 0, [name, value]);
-          return copy;
-        });
-    }),
-  );
-
-const numberEditArb: fc.Arbitrary<Edit> = fc
-  .tuple(
-    fc.oneof(unstorableNumberArb, storableNumberArb),
-    placeArb,
-    fc.constantFrom('Big', 'SdkAppId', 'Duration', 'Score'),
-  )
-  .map(([value, place, name]) => inject(place, name, value, 'replace'));
-
-/** Property names around DynamoDB's 65,535-byte limit. */
-const longNameEditArb: fc.Arbitrary<Edit> = fc
-  .tuple(fc.constantFrom('~', '/', '漢', 'a'), fc.constantFrom(-1, 0, 1, -5000, 2), placeArb)
-  .map(([unit, delta, place]) => {
-    const bytes = 65_535 + delta;
-    const unitBytes = utf8Length(unit);
-    const name = unit.repeat(Math.floor(bytes / unitBytes)) + 'x'.repeat(bytes % unitBytes);
-    return inject(place === 'inArray' ? 'top' : place, name, num(1), 'last');
-  });
-
-/** A string long enough to bring the body near, or over, the 128 KiB cap. */
-const bigStringEditArb = (minBytes: number, maxBytes: number): fc.Arbitrary<Edit> =>
-  fc
-    .tuple(
-      fc.constantFrom('x', '漢', '😀', 'é', '\\'),
-      fc.integer({ min: minBytes, max: maxBytes }),
-      fc.constantFrom('ClientData', 'UserRemark', 'Blob'),
-    )
-    .map(([unit, bytes, name]) =>
-      inject('top', name, str(unit.repeat(Math.ceil(bytes / utf8Length(unit)))), 'replace'),
-    );
-
-const edited = (base: fc.Arbitrary<J>, edits: fc.Arbitrary<Edit>, max = 3) =>
-  fc
-    .tuple(base, fc.array(edits, { minLength: 1, maxLength: max }))
-    .map(([doc, list]) => list.reduce((d, edit) => edit(d), doc));
-
-// ================================================================ generators: requests
-
-const styleArb: fc.Arbitrary<Style> = fc.record({
-  ws: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat() }),
-  escape: fc.constantFrom<Style['escape']>('none', 'none', 'none', 'nonAscii', 'all'),
-});
-
-const CONTENT_TYPE_NAMES = ['content-type', 'Content-Type', 'CONTENT-TYPE', 'Content-type', 'cOnTeNt-TyPe'];
-const GOOD_TYPES = ['application/json', 'Application/JSON', 'APPLICATION/JSON', 'application/Json'];
-const BAD_TYPES = [
-  'text/json',
-  'text/plain',
-  'text/html',
-  'application/jsonp',
-  'application/json-seq',
-  'application/json5',
-  'application/problem+json',
-  'application/x-www-form-urlencoded',
-  'application/octet-stream',
-  'multipart/form-data',
-  '*/*',
-  'application/*',
-  'application',
-  'json',
-  '',
-  'application/ json',
-  'application /json',
-  'application/json,application/json',
-];
-const GOOD_CHARSETS = [
-  'charset=utf8',
-  'charset=utf-8',
-  'charset=UTF-8',
-  'Charset=Utf8',
-  'CHARSET=UTF8',
-  'charset="utf-8"',
-  'charset="UTF8"',
-  'charset=utf-8 ',
-];
-const BAD_CHARSETS = [
-  'charset=gbk',
-  'charset=GB2312',
-  'charset=utf-16',
-  'charset=UTF-16LE',
-  'charset=iso-8859-1',
-  'charset=latin1',
-  'charset=us-ascii',
-  'charset=utf_8',
-  'charset=utf-8x',
-  'charset=utf 8',
-  'charset=',
-  'charset=""',
-  'charset="utf-16"',
-];
-const NEUTRAL_PARAMETERS = ['foo=bar', 'boundary=something', 'q=0.5', 'version=1', 'x="a;b"'];
-
-/** A Content-Type value, labelled by construction: its type, at most one charset, other parameters. */
-const contentTypeArb = (mode: 'good' | 'any'): fc.Arbitrary<ContentType> =>
-  fc
-    .tuple(
-      fc.constantFrom('', '', ' ', '\t'),
-      mode === 'good'
-        ? fc.constantFrom(...GOOD_TYPES)
-        : fc.oneof(fc.constantFrom(...GOOD_TYPES), fc.constantFrom(...BAD_TYPES)),
-      fc.option(
-        mode === 'good' ? fc.constantFrom(...GOOD_CHARSETS) : fc.constantFrom(...GOOD_CHARSETS, ...BAD_CHARSETS),
-        { freq: 3 },
-      ),
-      fc.array(fc.constantFrom(...NEUTRAL_PARAMETERS), { maxLength: 2 }),
-      fc.array(fc.constantFrom(';', '; ', ' ;', ' ; ', ';\t'), { minLength: 3, maxLength: 3 }),
-      fc.constantFrom('', '', ' ', ';', '; '),
-      fc.nat(),
-    )
-    .map(([lead, type, charset, others, separators, trail, position]) => {
-      const parameters = [...others];
-      if (charset !== null) parameters.splice(position % (parameters.length + 1), 0, charset);
-      const value = lead + type + parameters.map((p, i) => `${separators[i] ?? ';'}${p}`).join('') + trail;
-      return { value, ok: GOOD_TYPES.includes(type) && (charset === null || GOOD_CHARSETS.includes(charset)) };
-    });
-
-const OTHER_HEADERS: Array<[string, string]> = [
-  ['accept', '*/*'],
-  ['user-agent', 'TCCC-Push/1.0'],
-  ['authorization', 'Basic dXNlcjpwYXNz'],
-  ['content-length', '1234'],
-  ['constructor', 'x'],
-  ['Content_Type', 'text/plain'],
-  ['Content-Type-Options', 'nosniff'],
-  ['x-forwarded-for', '203.0.113.7'],
-];
-
-interface HeaderSet {
-  headers: Array<[string, string]> | null;
-  contentTypes: ContentType[];
-}
-
-/** Headers: one good Content-Type (`good`), or any mix: none, one of any kind, two, null headers. */
-const headersArb = (mode: 'good' | 'any'): fc.Arbitrary<HeaderSet> =>
-  fc
-    .tuple(
-      mode === 'good'
-        ? fc.constant(1)
-        : fc.oneof(
-            { weight: 8, arbitrary: fc.constant(1) },
-            { weight: 1, arbitrary: fc.constant(0) },
-            { weight: 1, arbitrary: fc.constant(2) },
-          ),
-      fc.shuffledSubarray([...CONTENT_TYPE_NAMES], { minLength: 2, maxLength: 2 }),
-      fc.array(contentTypeArb(mode), { minLength: 2, maxLength: 2 }),
-      fc.option(
-        fc.tuple(
-          fc.constantFrom('x-tccc-push-uuid', 'X-TCCC-PUSH-UUID', 'X-Tccc-Push-Uuid'),
-          fc.oneof(fc.uuid(), textArb(20)),
-        ),
-        { freq: 2 },
-      ),
-      fc.subarray(OTHER_HEADERS, { maxLength: 3 }),
-      mode === 'any' ? fc.boolean() : fc.constant(false),
-    )
-    .map(([count, names, types, pushId, others, nullHeaders]): HeaderSet => {
-      // Two Content-Types: both bare types, so that they are surely ambiguous.
-      const chosen =
-        count === 2
-          ? types.map((t) => ({ value: t.value.split(';')[0]?.trim() ?? '', ok: false }))
-          : types.slice(0, count);
-      if (nullHeaders && count === 0) return { headers: null, contentTypes: [] };
-      const headers: Array<[string, string]> = chosen.map((type, i) => [names[i] as string, type.value]);
-      if (pushId) headers.push(pushId);
-      headers.push(...others);
-      return { headers, contentTypes: chosen };
-    });
-
-const GOOD_QUERY: Array<[string, string]> = [
-  ['action', 'videoCdr'],
-  ['version', '1'],
-];
-const extraParamArb = fc.tuple(
-  fc.constantFrom('sign', 'ts', 'Action', 'VERSION', 'foo', '__proto__', 'constructor'),
-  fc.string({ maxLength: 8 }),
-);
-
-const queryArb = (mode: 'good' | 'any'): fc.Arbitrary<Array<[string, string]> | null> => {
-  const good = fc
-    .tuple(fc.boolean(), fc.array(extraParamArb, { maxLength: 2 }))
-    .map(([reversed, extras]) => [...(reversed ? [...GOOD_QUERY].reverse() : GOOD_QUERY), ...extras]);
-  if (mode === 'good') return good;
-  const actions = [
-    'videoCdr',
-    'VideoCdr',
-    'videocdr',
-    'videoCDR',
-    'cdr',
-    'chatCdr',
-    'record',
-    '',
-    ' videoCdr',
-    'videoCdr ',
-    '__proto__',
-    'constructor',
-    'toString',
-    'hasOwnProperty',
-  ];
-  const versions = ['1', '2', '0', '01', '1.0', ' 1', '', 'v1', '__proto__', 'constructor', 'valueOf'];
-  return fc.oneof(
-    { weight: 2, arbitrary: good },
-    { weight: 1, arbitrary: fc.constant(null) },
-    {
-      weight: 4,
-      arbitrary: fc
-        .tuple(
-          fc.option(fc.oneof(fc.constantFrom(...actions), fc.string({ maxLength: 10 }))),
-          fc.option(fc.oneof(fc.constantFrom(...versions), fc.string({ maxLength: 4 }))),
-          fc.constantFrom(0, 0, 0, 1, 2),
-          fc.array(extraParamArb, { maxLength: 2 }),
-        )
-        .map(([action, version, repeat, extras]) => {
-          const query: Array<[string, string]> = [];
-          if (action !== null) query.push(['action', action]);
-          if (version !== null) query.push(['version', version]);
-          if (repeat === 1) query.push(['action', 'videoCdr']);
-          if (repeat === 2) query.push(['version', '1']);
-          return [...query, ...extras];
-        }),
-    },
-  );
-};
-
-const methodArb = (mode: 'good' | 'any') =>
-  mode === 'good'
-    ? fc.constant('POST')
-    : fc.oneof(
-        { weight: 3, arbitrary: fc.constant('POST') },
-        {
-          weight: 2,
-          arbitrary: fc.constantFrom(
-            'GET',
-            'PUT',
-            'PATCH',
-            'DELETE',
-            'HEAD',
-            'OPTIONS',
-            'TRACE',
-            'CONNECT',
-            'get',
-            'POSTX',
-            'FOO',
-          ),
-        },
-      );
-
-const base64LayoutArb = fc.constantFrom<'plain' | 'wrapped' | 'spaced' | null>(
-  null,
-  null,
-  null,
-  'plain',
-  'plain',
-  'wrapped',
-  'spaced',
-);
-
-const docBodyArb = (
-  doc: fc.Arbitrary<J>,
-  damage: fc.Arbitrary<Damage | null> = fc.constant(null),
-): fc.Arbitrary<Body> =>
-  fc.record({
-    kind: fc.constant<'doc'>('doc'),
-    doc,
-    style: styleArb,
-    bom: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-    base64: base64LayoutArb,
-    damage,
-  });
-
-const requestArb = (parts: { mode: 'good' | 'any'; body: fc.Arbitrary<Body> }): fc.Arbitrary<RequestCase> =>
-  fc
-    .record({
-      format: fc.constantFrom<'v1' | 'v2'>('v1', 'v2'),
-      method: methodArb(parts.mode),
-      query: queryArb(parts.mode),
-      headerSet: headersArb(parts.mode),
-      body: parts.body,
-    })
-    .map(({ headerSet, ...rest }) => ({
+/** A stored item's receipt with its lists sorted and its requestId, time and version id set apart. */
+function receiptParts(item: Item) {
+  const { requestId, receivedAt, versionId, unknownFields, unknownValues, ...rest } = (item.receipt ?? {}) as Item;
+  const sorted = (list: unknown) => (Array.isArray(list) ? [...list].sort() : list);
+  return {
+    requestId: requestId as string,
+    receivedAt: String(receivedAt),
+    versionId: String(versionId),
+    rest: {
       ...rest,
-      headers: rest.format === 'v2' && headerSet.headers === null ? [] : headerSet.headers,
-      contentTypes: headerSet.contentTypes,
-    }));
+      ...(unknownFields !== undefined && { unknownFields: sorted(unknownFields) }),
+      ...(unknownValues !== undefined && { unknownValues: sorted(unknownValues) }),
+    },
+  };
+}
 
-// ---------------------------------------------------------------- bodies by family
+/**
+ * Why `item` is not the stored form of `accepted`, pushed by one of `requestIds`: its
+ * attributes, record field for field, and receipt (its key is the caller's to check); undefined if it is.
+ */
+function itemProblem(item: Item, accepted: Accepted, pushId: string | undefined, requestIds: string[]) {
+  const { SessionId, recordKey: _key, action, ordering, record, receipt, ...others } = item;
+  const { requestId, receivedAt, versionId, rest } = receiptParts(item);
+  if (Object.keys(others).length > 0) return `unexpected attributes ${Object.keys(others).join(', ')}`;
+  if (SessionId !== accepted.sessionId) return `SessionId ${JSON.stringify(SessionId)}`;
+  if (action !== accepted.type.action || ordering !== accepted.ordering)
+    return `action ${action}, ordering ${ordering}`;
+  if (!isDeepStrictEqual(record, normalized(accepted.record))) {
+    return `record differs from what was sent:\n  stored ${JSON.stringify(record).slice(0, 800)}`;
+  }
+  const expected = expectedReceipt(accepted, pushId);
+  if (!isDeepStrictEqual(rest, expected) || !requestIds.includes(requestId)) {
+    return `receipt ${JSON.stringify(receipt)} is not ${JSON.stringify(expected)} from ${requestIds.join(' or ')}`;
+  }
+  if (!ISO_TIME.test(receivedAt) || !VERSION_ID.test(versionId)) return `receipt ${JSON.stringify(receipt)}`;
+  return undefined;
+}
 
-/** Valid records, including the odd-but-valid: constructor names, repeated names, respelled numbers, deep-ish nesting. */
-const validDocArb = fc.oneof(
-  { weight: 6, arbitrary: validRecordArb },
-  {
-    weight: 3,
-    arbitrary: edited(
-      validRecordArb,
-      fc.oneof(
-        trickyNameEditArb,
-        duplicateEditArb,
-        numberEditArb,
-        deepEditArb,
-        longNameEditArb,
-        bigStringEditArb(10_000, 50_000),
-      ),
-      2,
-    ),
-  },
-);
+// ================================================================ one request, one fresh session
 
-/** Records broken in one or more ways, at every depth. */
-const invalidDocArb = edited(
-  validRecordArb,
-  fc.oneof(
-    { weight: 5, arbitrary: wrongTypeEditArb },
-    { weight: 2, arbitrary: deepEditArb },
-    { weight: 2, arbitrary: trickyNameEditArb },
-    { weight: 2, arbitrary: duplicateEditArb },
-    { weight: 2, arbitrary: numberEditArb },
-    { weight: 1, arbitrary: longNameEditArb },
-  ),
-);
+async function checkRequest(request: RequestCase): Promise<void> {
+  const rendered = renderRequest(request);
+  const verdict = verdictFor(rendered.sent);
+  const first = await send(rendered, verdict);
+  const fail = (what: string): never => {
+    throw new Mismatch(
+      `${what}\n  oracle: ${verdict.code} (${verdict.why})\n${describeRequest(rendered, rendered.event())}`,
+    );
+  };
 
-const INVALID_UTF8 = [
-  [0x80],
-  [0xbf],
-  [0xc0, 0xaf],
-  [0xc1, 0xbf],
-  [0xc3],
-  [0xe0, 0x80, 0xaf],
-  [0xe2, 0x82],
-  [0xed, 0xa0, 0x80],
-  [0xed, 0xbf, 0xbf],
-  [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80],
-  [0xf0, 0x9f, 0x98],
-  [0xf4, 0x90, 0x80, 0x80],
-  [0xf5, 0x80, 0x80, 0x80],
-  [0xf8, 0x88, 0x80, 0x80, 0x80],
-  [0xfe],
-  [0xff],
-];
+  // Every SessionId the request spelled is unique to it: nothing may be stored under one it was not accepted for.
+  const accepted = verdict.accepted;
+  const untouched = new Set(rendered.sids.filter((sid) => sid !== '' && sid !== accepted?.sessionId));
+  for (const sid of untouched) {
+    const items = await rawItems(sid);
+    if (items.length > 0) fail(`refused, yet ${items.length} item(s) stored under SessionId ${JSON.stringify(sid)}`);
+  }
+  if (!accepted) return;
 
-const damageArb: fc.Arbitrary<Damage> = fc.oneof(
-  fc.record({
-    kind: fc.constant<'insertText'>('insertText'),
-    at: fc.nat(),
-    text: fc.oneof(
-      fc.constantFrom(
-        ',',
-        '}',
-        '{',
-        ']',
-        '[',
-        '"',
-        "'",
-        '\\',
-        'x',
-        'NaN',
-        '/* */',
-        '\u0000',
-        '\n',
-        '01',
-        'undefined',
-        '\ufeff',
-        ':',
-        ' ',
-        '\\u12',
-        '\ud800',
-        '\udfff',
-      ),
-      fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 3 }),
-    ),
-  }),
-  fc.record({ kind: fc.constant<'truncate'>('truncate'), at: fc.nat() }),
-  fc.record({ kind: fc.constant<'insertBytes'>('insertBytes'), at: fc.nat(), bytes: fc.constantFrom(...INVALID_UTF8) }),
-  fc.record({
-    kind: fc.constant<'base64'>('base64'),
-    at: fc.nat(),
-    how: fc.constantFrom<'dropPadding' | 'badChar' | 'urlAlphabet' | 'extraPadding' | 'cut'>(
-      'dropPadding',
-      'badChar',
-      'urlAlphabet',
-      'extraPadding',
-      'cut',
-    ),
-    char: fc.constantFrom('!', '-', '_', '.', '*', 'é', '='),
-  }),
-);
+  // A new record: one item, the current version, the record as sent.
+  const items = await itemsOf(accepted.sessionId);
+  const key = currentKey(accepted.type.action, accepted.naturalKey);
+  if (items.length !== 1 || items[0]?.recordKey !== key) {
+    fail(`accepted, but stored ${items.map((item) => item.recordKey).join(', ') || 'nothing'}; expected ${key}`);
+  }
+  const problem = itemProblem(items[0] as Item, accepted, rendered.pushId, [first.requestId]);
+  if (problem) fail(problem);
+  if (first.errMsg !== 'ok: stored') fail(`a new record answered ${JSON.stringify(first.errMsg)}`);
 
-/** Bodies that are not a JSON object: damaged JSON, bad bytes, bad base64, other JSON values, nothing. */
-const malformedBodyArb: fc.Arbitrary<Body> = fc.oneof(
-  { weight: 6, arbitrary: docBodyArb(fc.oneof(validRecordArb, invalidDocArb), damageArb) },
-  { weight: 2, arbitrary: docBodyArb(jsonArb(false)(3).filter((doc) => doc.k !== 'obj')) },
-  { weight: 1, arbitrary: fc.constant<Body>({ kind: 'none' }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant<'text'>('text'),
-      text: fc.oneof(
-        fc.constantFrom(
-          '',
-          ' ',
-          '\n',
-          'null',
-          '[]',
-          '{}',
-          '{',
-          '"x"',
-          '0',
-          'true',
-          '{"a":1,}',
-          "{'a':1}",
-          '{a:1}',
-          '\ufeff\ufeff{}',
-          '{"a":1}{}',
-          '{"a":NaN}',
-        ),
-        fc.string({ unit: 'grapheme', maxLength: 40 }),
-      ),
-      base64: fc.boolean(),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ kind: fc.constant<'bytes'>('bytes'), bytes: fc.array(fc.nat(255), { maxLength: 64 }) }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant<'raw64'>('raw64'),
-      text: fc.oneof(
-        fc.constantFrom('', '=', '==', 'e30', 'e30=', 'e30==', 'e3 0=', 'A===', '====', 'ey J9', '!!!!', 'e30\n'),
-        fc.base64String({ maxLength: 40 }),
-      ),
-    }),
-  },
-);
+  // TCCC's retry: acknowledged, and nothing written.
+  if (request.retry) {
+    const again = await send(rendered, verdict);
+    if (again.errMsg !== 'ok: already stored') fail(`a retry answered ${JSON.stringify(again.errMsg)}`);
+    if (!isDeepStrictEqual(await itemsOf(accepted.sessionId), items)) fail('a retry changed the stored items');
+  }
+}
 
-/** Bodies over the cap: of a valid record, of junk, as text or as base64. */
-const hugeBodyArb: fc.Arbitrary<Body> = fc.oneof(
-  docBodyArb(edited(validRecordArb, bigStringEditArb(MAX_BODY_BYTES + 1, 2 * MAX_BODY_BYTES), 1)),
-  fc
-    .tuple(
-      fc.constantFrom('x', '{', '漢', '😀'),
-      fc.integer({ min: MAX_BODY_BYTES + 1, max: 2 * MAX_BODY_BYTES }),
-      fc.boolean(),
-    )
-    .map(
-      ([unit, bytes, base64]): Body => ({
-        kind: 'text',
-        text: unit.repeat(Math.ceil(bytes / utf8Length(unit))),
-        base64,
-      }),
-    ),
-  fc
-    .integer({ min: Math.ceil(MAX_BODY_BYTES * 1.4), max: 3 * MAX_BODY_BYTES })
-    .map((length): Body => ({ kind: 'raw64', text: '!'.repeat(length) })),
-);
+// ================================================================ a session: several pushes, one SessionId
 
-/** Bodies at the cap exactly: a valid record of MAX_BODY_BYTES + delta bytes. */
-const boundaryBodyArb: fc.Arbitrary<Body> = fc
-  .tuple(validRecordArb, fc.integer({ min: -3, max: 3 }), fc.constantFrom('x', '漢', '😀'), fc.boolean())
-  .map(([doc, delta, unit, base64]): Body => {
-    const target = MAX_BODY_BYTES + delta;
-    const withFiller = (filler: string) => atObject(doc, [], setEntry('ClientData', str(filler), 'replace'));
-    // The SessionId's rendered length is fixed for a given prefix: measure with a stand-in of the same length.
-    const probe = renderJson(withFiller(''), { ws: 0, escape: 'none' }, []);
-    const room = target - utf8Length(probe);
-    const unitBytes = utf8Length(unit);
-    const filler = unit.repeat(Math.max(0, Math.floor(room / unitBytes))) + 'x'.repeat(Math.max(0, room % unitBytes));
-    return {
-      kind: 'doc',
-      doc: withFiller(filler),
-      style: { ws: 0, escape: 'none' },
-      bom: false,
-      base64: base64 ? 'plain' : null,
-      damage: null,
-    };
+/** One distinct version of a record, as the oracle expects it stored. */
+interface ExpectedVersion {
+  accepted: Accepted;
+  pushId: string | undefined;
+  /** The requests that may have stored it: its first push (or the two sent at once). */
+  requestIds: string[];
+}
+
+/**
+ * The pushes of one session in order. After each: a push of a record never seen is one new
+ * item or version; a retry, a re-push of equal content, or a refused push changes nothing.
+ * At the end: one current item per record, each distinct version kept once, and the
+ * store's read side agreeing.
+ */
+async function checkSession({ session, steps }: Session): Promise<void> {
+  const sessionId = sidValue(session);
+  const records = new Map<string, ExpectedVersion[]>();
+  const rendered: Rendered[] = [];
+  let items: Item[] = [];
+  const fail = (what: string): never => {
+    const log = steps.map(
+      (step, i) => `  step ${i}: ${step.kind === 'retry' ? `retry of ${step.of}` : describeStep(rendered[i])}`,
+    );
+    throw new Mismatch(`session ${JSON.stringify(sessionId)}: ${what}\n${log.join('\n')}`);
+  };
+
+  for (const [index, step] of steps.entries()) {
+    const request = step.kind === 'retry' ? (rendered[step.of] as Rendered) : renderRequest(step.request, sessionId);
+    rendered.push(request);
+    const verdict = verdictFor(request.sent);
+    const times = step.kind === 'push' && step.twice ? 2 : 1;
+    const replies = await Promise.all(Array.from({ length: times }, () => send(request, verdict)));
+    const before = items;
+    items = await itemsOf(sessionId);
+    const accepted = verdict.accepted;
+    if (accepted && accepted.sessionId !== sessionId) fail(`step ${index}: fuzz bug: a push outside the session`);
+
+    const key = accepted && currentKey(accepted.type.action, accepted.naturalKey);
+    const versions = key ? (records.get(key) ?? []) : [];
+    const known =
+      accepted && versions.some((v) => isDeepStrictEqual(normalized(v.accepted.record), normalized(accepted.record)));
+    if (!accepted || known) {
+      if (!isDeepStrictEqual(items, before)) fail(`step ${index} changed the stored items`);
+      if (known && replies.some((reply) => reply.errMsg !== 'ok: already stored')) {
+        fail(`step ${index}, already stored, answered ${replies.map((reply) => reply.errMsg).join(', ')}`);
+      }
+      continue;
+    }
+    // Of two pushes at once, the one that kept the version says so; the other finds it kept.
+    if (replies.filter((reply) => reply.errMsg === 'ok: stored').length !== 1) {
+      fail(`step ${index}, a new version, answered ${replies.map((reply) => reply.errMsg).join(', ')}`);
+    }
+    records.set(key as string, [
+      ...versions,
+      { accepted, pushId: request.pushId, requestIds: replies.map((reply) => reply.requestId) },
+    ]);
+  }
+  const problem = sessionProblem(records, items) ?? (await readSideProblem(sessionId, records));
+  if (problem) fail(problem);
+}
+
+function describeStep(rendered: Rendered | undefined): string {
+  if (!rendered) return '(not sent)';
+  const body = rendered.sent.body;
+  return `${JSON.stringify(rendered.sent.query)} ${body.length > 300 ? `${body.slice(0, 300)}…` : body}`;
+}
+
+/** The current version: the highest ordering, a tie going to the later receipt (versions are in receipt order). */
+const currentOf = (versions: ExpectedVersion[]) =>
+  versions.reduce((current, version) => (version.accepted.ordering >= current.accepted.ordering ? version : current));
+
+/** Why the session's items are not what its accepted pushes must have left; undefined if they are. */
+function sessionProblem(records: Map<string, ExpectedVersion[]>, items: Item[]) {
+  const current = items.filter((item) => String(item.recordKey).startsWith('R#'));
+  const kept = items.filter((item) => String(item.recordKey).startsWith('V#'));
+  if (current.length + kept.length !== items.length) return `items of unknown kinds: ${items.map((i) => i.recordKey)}`;
+  const currentKeys = current.map((item) => String(item.recordKey)).sort();
+  if (!isDeepStrictEqual(currentKeys, [...records.keys()].sort())) {
+    return `current items ${currentKeys.join(', ')}; expected ${[...records.keys()].sort().join(', ')}`;
+  }
+  for (const [key, versions] of records) {
+    const head = current.find((item) => item.recordKey === key) as Item;
+    const expected = currentOf(versions);
+    const headProblem = itemProblem(head, expected.accepted, expected.pushId, expected.requestIds);
+    if (headProblem) return `${key}: ${headProblem}`;
+    // Every other version kept once, as a version item of its own, under its version id.
+    const { type, naturalKey } = expected.accepted;
+    const mine = kept.filter((item) => String(item.recordKey).startsWith(`V#${type.action}#${naturalKey}#`));
+    if (versions.length === 1 && mine.length > 0) return `${key}: a record of one version has version items`;
+    const versionIdOfHead = receiptParts(head).versionId;
+    for (const version of versions) {
+      const copies = mine.filter((item) => isDeepStrictEqual(item.record, normalized(version.accepted.record)));
+      if (copies.length > 1) return `${key}: a version kept ${copies.length} times`;
+      if (version !== expected && copies.length === 0) return `${key}: a version was lost`;
+      const copy = copies[0];
+      if (!copy) continue;
+      const problem = itemProblem(copy, version.accepted, version.pushId, version.requestIds);
+      if (problem) return `${String(copy.recordKey)}: ${problem}`;
+      if (copy.recordKey !== `V#${type.action}#${naturalKey}#${receiptParts(copy).versionId}`) {
+        return `${String(copy.recordKey)} is not keyed by its version id`;
+      }
+      if (version === expected && !isDeepStrictEqual(copy.receipt, head.receipt)) {
+        return `${key}: the current version and its version item disagree on the receipt`;
+      }
+      if (version !== expected && receiptParts(copy).versionId === versionIdOfHead) {
+        return `${key}: two versions share a version id`;
+      }
+    }
+    const strays = mine.filter(
+      (item) => !versions.some((v) => isDeepStrictEqual(item.record, normalized(v.accepted.record))),
+    );
+    if (strays.length > 0) return `${key}: version items of records never pushed`;
+  }
+  if (kept.some((item) => !current.some((head) => sameRecord(head, item)))) return 'version items of an unknown record';
+  return undefined;
+}
+
+/** Whether a version item belongs to the current item's record. */
+const sameRecord = (head: Item, version: Item) =>
+  String(version.recordKey).startsWith(`V#${String(head.recordKey).slice(2)}#`);
+
+/** Why the store's read side disagrees with the table; undefined if it agrees. */
+async function readSideProblem(sessionId: string, records: Map<string, ExpectedVersion[]>) {
+  const expectedCurrent = [...records.values()].map((versions) => {
+    const { accepted } = currentOf(versions);
+    return { action: accepted.type.action, record: normalized(accepted.record) };
   });
+  const current = (await store.currentRecords(sessionId)).map(({ action, record }) => ({ action, record }));
+  if (!sameMembers(current, expectedCurrent))
+    return `store.currentRecords answers ${JSON.stringify(current).slice(0, 500)}`;
+  const expectedVersions = [...records.values()].flat().map(({ accepted }) => ({
+    action: accepted.type.action,
+    record: normalized(accepted.record),
+  }));
+  const versions = (await store.versions(sessionId)).map(({ action, record }) => ({ action, record }));
+  if (!sameMembers(versions, expectedVersions))
+    return `store.versions answers ${JSON.stringify(versions).slice(0, 500)}`;
+  return undefined;
+}
+
+/** Equal as multisets. */
+function sameMembers(actual: unknown[], expected: unknown[]): boolean {
+  const left = [...expected];
+  for (const value of actual) {
+    const index = left.findIndex((candidate) => isDeepStrictEqual(candidate, value));
+    if (index < 0) return false;
+    left.splice(index, 1);
+  }
+  return left.length === 0;
+}
 
 // ================================================================ the properties
 
 const replay = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {};
 /** FUZZ_SCALE=10 for a longer hunt; below 1 for a quick look (then the 10,000 floor is not checked). */
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-/** Requests sent at once: DynamoDB Local answers a few ms later, and the handler is async. */
+/** Requests (or sessions) sent at once: DynamoDB Local answers a few ms later, and the handler is async. */
 const BATCH = 8;
 const TIMEOUT_MS = 600_000;
-
 /** Per property, shrinking included: a passing run takes a fraction of it; a failing one stops shrinking there. */
 const TIME_LIMIT_MS = 120_000;
 
-/** About `requests` requests, in batches of BATCH. */
-async function fuzz(cases: fc.Arbitrary<RequestCase>, requests: number): Promise<void> {
-  await fc.assert(fc.asyncProperty(fc.array(cases, { minLength: BATCH, maxLength: BATCH }), checkBatch), {
-    numRuns: Math.max(1, Math.ceil((requests * SCALE) / BATCH)),
+/** A failure as the seed and path to replay it and the first mismatch, not fast-check's print of a 128 KiB body. */
+function report(details: fc.RunDetails<unknown>): void {
+  if (!details.failed) return;
+  const replayHint = `FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''} npx jest tests/fuzz`;
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  const why = details.interrupted ? 'interrupted by the time limit' : `after ${details.numRuns} runs`;
+  throw new Error(`fuzz property failed ${why} (shrunk ${details.numShrinks} times); replay: ${replayHint}\n${cause}`);
+}
+
+/** About `count` runs of `check`, BATCH at a time. */
+async function fuzz<T>(cases: fc.Arbitrary<T>, count: number, check: (value: T) => Promise<void>): Promise<void> {
+  const batch = async (values: T[]) => {
+    const outcomes = await Promise.allSettled(values.map(check));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+  };
+  await fc.assert(fc.asyncProperty(fc.array(cases, { minLength: BATCH, maxLength: BATCH }), batch), {
+    numRuns: Math.max(1, Math.ceil((count * SCALE) / BATCH)),
     plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS, { failOnInterrupt: true })],
+    reporter: report,
     ...replay,
   });
 }
 
-describe('push endpoint, fuzzed through the real handler into DynamoDB Local', () => {
+describe('push endpoint, all five push types, fuzzed through the real handler into DynamoDB Local', () => {
   beforeAll(() => {
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
       jest.spyOn(console, method).mockImplementation(() => {});
@@ -1465,25 +433,42 @@ describe('push endpoint, fuzzed through the real handler into DynamoDB Local', (
 
   afterAll(() => {
     jest.restoreAllMocks();
-    const byCode = [...tally].sort(([a], [b]) => a - b).map(([code, count]) => `${code}: ${count}`);
-    process.stderr.write(`push fuzz: ${requestsSent} requests (expected ErrCode ${byCode.join(', ')})\n`);
+    const byCode = [...tally].map(([code, count]) => `${ERR_CODES[code as keyof typeof ERR_CODES].errCode}: ${count}`);
+    const byType = [...coverage].sort().map(([key, n]) => `  ${key}: ${n}`);
+    process.stderr.write(
+      `push fuzz: ${requestsSent} requests (expected ErrCode ${byCode.sort().join(', ')}); by push type:\n${byType.join('\n')}\n`,
+    );
+  });
+
+  it('knows every registered push type, and only those', () => {
+    expect([...ACTIONS].sort()).toEqual(REGISTERED_TYPES.map((type) => type.action).sort());
   });
 
   it(
-    'stores every valid push exactly as sent',
-    () => fuzz(requestArb({ mode: 'good', body: docBodyArb(validDocArb) }), 3000),
+    'stores every valid push of each type exactly as sent, as one item, and a retry writes nothing',
+    () =>
+      fuzz(
+        requestArb('good', (action) => docBodyArb(validDocArb(action))),
+        2500,
+        checkRequest,
+      ),
     TIMEOUT_MS,
   );
 
   it(
-    'refuses records breaking the schema or DynamoDB’s limits at any depth, and stores nothing',
-    () => fuzz(requestArb({ mode: 'good', body: docBodyArb(invalidDocArb) }), 2500),
+    'refuses records of each type breaking its schema or DynamoDB’s limits at any depth, and stores nothing',
+    () =>
+      fuzz(
+        requestArb('good', (action) => docBodyArb(invalidDocArb(action))),
+        2500,
+        checkRequest,
+      ),
     TIMEOUT_MS,
   );
 
   it(
     'refuses bodies that are not one JSON object: bad JSON, UTF-8, base64, other values, empty',
-    () => fuzz(requestArb({ mode: 'good', body: malformedBodyArb }), 2000),
+    () => fuzz(requestArb('good', malformedBodyArb), 2000, checkRequest),
     TIMEOUT_MS,
   );
 
@@ -1491,27 +476,50 @@ describe('push endpoint, fuzzed through the real handler into DynamoDB Local', (
     'answers methods, push types, content types and sizes in README’s order',
     () =>
       fuzz(
-        requestArb({
-          mode: 'any',
-          body: fc.oneof(
-            { weight: 4, arbitrary: docBodyArb(validDocArb) },
-            { weight: 2, arbitrary: docBodyArb(invalidDocArb) },
-            { weight: 2, arbitrary: malformedBodyArb },
-            { weight: 1, arbitrary: hugeBodyArb },
+        requestArb('any', (action) =>
+          fc.oneof(
+            { weight: 4, arbitrary: docBodyArb(validDocArb(action)) },
+            { weight: 2, arbitrary: docBodyArb(invalidDocArb(action)) },
+            { weight: 2, arbitrary: malformedBodyArb(action) },
+            { weight: 1, arbitrary: hugeBodyArb(action) },
           ),
-        }),
+        ),
         2500,
+        checkRequest,
       ),
     TIMEOUT_MS,
   );
 
   it(
     'draws the size cap at exactly MAX_BODY_BYTES, for text and base64 bodies',
-    () => fuzz(requestArb({ mode: 'good', body: boundaryBodyArb }), 150),
+    () => fuzz(requestArb('good', boundaryBodyArb), 150, checkRequest),
     TIMEOUT_MS,
   );
 
-  (process.env.FUZZ_SEED || SCALE < 1 ? it.skip : it)('sent at least 10,000 requests', () => {
-    expect(requestsSent).toBeGreaterThanOrEqual(10_000);
-  });
+  it(
+    'keeps each record of a session once: records of every type, versions, retries, re-pushes, concurrent twins',
+    () => fuzz(sessionArb, 250, checkSession),
+    TIMEOUT_MS,
+  );
+
+  (process.env.FUZZ_SEED || SCALE < 1 ? it.skip : it)(
+    'sent at least 10,000 requests, hundreds accepted and refused of each type, voicemail with and without version',
+    () => {
+      expect(requestsSent).toBeGreaterThanOrEqual(10_000);
+      const of = (action: string, version: string, outcome: 'accepted' | 'refused') =>
+        coverage.get(coverageKey(action, version, outcome)) ?? 0;
+      for (const action of ACTIONS) {
+        expect({
+          action,
+          accepted: of(action, '1', 'accepted') >= 300,
+          refused: of(action, '1', 'refused') >= 300,
+        }).toEqual({
+          action,
+          accepted: true,
+          refused: true,
+        });
+      }
+      expect(of('voicemail', 'none', 'accepted')).toBeGreaterThanOrEqual(300);
+    },
+  );
 });

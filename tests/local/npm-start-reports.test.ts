@@ -1,14 +1,16 @@
 import { sampleOf } from '../support/events';
-import { eventually, type LocalReceiver, startReceiver } from '../support/local-receiver';
+import { dataDir, eventually, type LocalReceiver, startLocalReceiver } from '../support/local-receiver';
 
+const data = dataDir();
 let receiver: LocalReceiver;
 afterAll(async () => {
-  if (receiver) expect(await receiver.stop()).toBe(0);
+  if (receiver) expect(await receiver.stop()).toBe(true);
+  data.remove();
 });
 
 describe('npm start runs the reports stream consumer', () => {
   it('counts a pushed session in the summary, and moves it when a newer version lands', async () => {
-    receiver = await startReceiver({ TCCC_AUTH: 'none' });
+    receiver = await startLocalReceiver(data.dir, { TCCC_AUTH: 'none', STREAM_POLL_MS: '200' });
     const push = (body: unknown) =>
       fetch(`${receiver.base}/?action=cdr&version=1`, {
         method: 'POST',

@@ -48,10 +48,11 @@ const WRITE_COMMANDS = new Set([
  */
 export function countingStore() {
   const client = createDynamoDbClient();
-  const counts = { writes: 0 };
+  const counts = { writes: 0, commands: [] as string[] };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
+      counts.commands.push(context.commandName ?? '');
       if (WRITE_COMMANDS.has(context.commandName ?? '')) counts.writes++;
       return result;
     },

@@ -1,9 +1,8 @@
-/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { contactCentrePushes } from '../support/contact-centre';
-import { eventually, type LocalReceiver, startReceiver } from '../support/local-receiver';
+import { dataDir, eventually, type LocalReceiver, startLocalReceiver } from '../support/local-receiver';
 
 /**
  * The reports page in Debian's chromium (driven by playwright-core), on `npm start` with
@@ -21,25 +20,28 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+const data = dataDir();
 let receiver: LocalReceiver;
 let browser: Browser;
 afterAll(async () => {
   await browser?.close();
-  if (receiver) expect(await receiver.stop()).toBe(0);
+  if (receiver) expect(await receiver.stop()).toBe(true);
+  data.remove();
 });
 
 type Summary = { totals: { sessions: number; answered: number; avgWaitSeconds: number | null } };
 
 /** Waits for the page to finish a refresh after `action`, and answers the summary URLs it called. */
 async function refreshed(page: Page, action: () => Promise<unknown>): Promise<string[]> {
-  const before = await page.evaluate(() => document.body.dataset.ready ?? '');
+  // Expressions as text: these run in the browser, and this project's types are Node's.
+  const before = await page.evaluate<string>("document.body.dataset.ready ?? ''");
   const urls: string[] = [];
   const listen = (request: { url(): string }) => {
     if (request.url().includes('/reports/summary')) urls.push(request.url());
   };
   page.on('request', listen);
   await action();
-  await page.waitForFunction((previous) => (document.body.dataset.ready ?? '') !== previous, before, {
+  await page.waitForFunction(`(document.body.dataset.ready ?? '') !== ${JSON.stringify(before)}`, undefined, {
     timeout: 30_000,
   });
   page.off('request', listen);
@@ -48,7 +50,7 @@ async function refreshed(page: Page, action: () => Promise<unknown>): Promise<st
 
 describe('GET /reports in a browser', () => {
   it('draws the charts and figures, follows range and grouping, opens a record, without console errors', async () => {
-    receiver = await startReceiver({ TCCC_AUTH: 'none' });
+    receiver = await startLocalReceiver(data.dir, { TCCC_AUTH: 'none', STREAM_POLL_MS: '200' });
     const today = Math.floor(Date.now() / 86_400_000) * 86_400;
     const pushes = contactCentrePushes({ seed: 21, firstDay: today - 5 * 86_400, days: 5, sessions: 90 });
     for (const { query, body } of pushes) {
@@ -91,11 +93,8 @@ describe('GET /reports in a browser', () => {
     const week = await expectFiguresOf(first);
     expect(week.totals.sessions).toBeGreaterThan(0);
     for (const id of ['chart-time', 'chart-seat', 'chart-skill', 'chart-status']) {
-      const size = await page
-        .locator(`#${id} canvas`)
-        .first()
-        .evaluate((canvas: HTMLCanvasElement) => canvas.width * canvas.height);
-      expect(size).toBeGreaterThan(10_000);
+      const size = await page.locator(`#${id} canvas`).first().evaluate('(canvas) => canvas.width * canvas.height');
+      expect(Number(size)).toBeGreaterThan(10_000);
     }
 
     const month = await refreshed(page, () => page.selectOption('#range', '30d'));
@@ -123,7 +122,7 @@ describe('GET /reports in a browser', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(OUTPUT, 'reports-page-phone.png'), fullPage: true });
 

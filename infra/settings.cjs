@@ -1,0 +1,68 @@
+// Operations settings, resolved by serverless.yml (custom.*) from the environment at package time
+// and checked here, so that a typo fails `serverless package` rather than a deployment (or worse,
+// deploys an alarm that never fires). Defaults and meanings: README, "Operations".
+const DEFAULTS = {
+  HEARTBEAT_HOURS: 24,
+  API_THROTTLE_RATE: 50,
+  API_THROTTLE_BURST: 100,
+  TOKEN_THROTTLE_RATE: 1,
+  TOKEN_THROTTLE_BURST: 5,
+  PUSH_RESERVED_CONCURRENCY: 20,
+  READ_RESERVED_CONCURRENCY: 5,
+  TOKEN_RESERVED_CONCURRENCY: 2,
+};
+
+function setting(name) {
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** A whole number in [min, max] from `name`, or its default. */
+function integer(name, min, max) {
+  const text = setting(name) ?? String(DEFAULTS[name]);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new Error(`${name}=${text} is not a whole number from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+/** Requests per second (API Gateway takes fractions, e.g. 0.5) from `name`, or its default. */
+function rate(name) {
+  const text = setting(name) ?? String(DEFAULTS[name]);
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0 || Number(text) > 10000) {
+    throw new Error(`${name}=${text} is not a number of requests per second above 0 and up to 10000`);
+  }
+  return Number(text);
+}
+
+/**
+ * Reserved concurrency from `name`: a whole number (0 would stop the function, so it is refused),
+ * or `none` for no reservation (Lambda keeps part of an account's concurrency quota unreserved, and
+ * a new account's quota may be too small to reserve any).
+ */
+function reservedConcurrency(name) {
+  if (setting(name)?.toLowerCase() === 'none') return { Ref: 'AWS::NoValue' };
+  return integer(name, 1, 1000);
+}
+
+// A single address, as SNS's email protocol takes; nothing that could carry a second one.
+const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/;
+
+module.exports = {
+  /** ALARM_EMAIL: subscribed to the alarm topic when set (SNS asks the address to confirm). */
+  alarmEmail: () => {
+    const email = setting('ALARM_EMAIL') ?? '';
+    if (email !== '' && !EMAIL.test(email)) throw new Error(`ALARM_EMAIL=${email} is not one e-mail address`);
+    return email;
+  },
+  /** HEARTBEAT_HOURS: hours without an accepted push before the heartbeat alarm fires (CloudWatch: at most 7 days). */
+  heartbeatHours: () => integer('HEARTBEAT_HOURS', 1, 168),
+  apiThrottleRate: () => rate('API_THROTTLE_RATE'),
+  apiThrottleBurst: () => integer('API_THROTTLE_BURST', 1, 5000),
+  tokenThrottleRate: () => rate('TOKEN_THROTTLE_RATE'),
+  tokenThrottleBurst: () => integer('TOKEN_THROTTLE_BURST', 1, 5000),
+  pushReservedConcurrency: () => reservedConcurrency('PUSH_RESERVED_CONCURRENCY'),
+  readReservedConcurrency: () => reservedConcurrency('READ_RESERVED_CONCURRENCY'),
+  tokenReservedConcurrency: () => reservedConcurrency('TOKEN_RESERVED_CONCURRENCY'),
+  DEFAULTS,
+};

@@ -1,0 +1,51 @@
+// What `npm start` prints once it is ready: where everything listens, and commands to paste
+// (tests/local/npm-start.test.ts runs them as printed). Secrets appear as shell variables only.
+
+const PUSH_QUERY = '?action=videoCdr&version=1';
+const JSON_TYPE = "-H 'Content-Type: application/json;charset=utf8'";
+const ACCESS_TOKEN = `node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'`;
+
+/** The curl options that authenticate a request in each mode, and what must be done first. */
+function credentials(mode, base) {
+  if (mode === 'basic') {
+    return {
+      first: ['  With TCCC_BASIC_USERNAME and TCCC_BASIC_PASSWORD exported in your shell:'],
+      option: ' -u "$TCCC_BASIC_USERNAME:$TCCC_BASIC_PASSWORD"',
+    };
+  }
+  if (mode === 'oauth2') {
+    return {
+      first: [
+        '  With TCCC_OAUTH_CLIENT_ID and TCCC_OAUTH_CLIENT_SECRET exported in your shell, get an access token:',
+        `    TOKEN=$(curl -sS -u "$TCCC_OAUTH_CLIENT_ID:$TCCC_OAUTH_CLIENT_SECRET" -d grant_type=client_credentials ${base}/oauth/token | ${ACCESS_TOKEN})`,
+        '',
+      ],
+      option: ' -H "Authorization: Bearer $TOKEN"',
+    };
+  }
+  return { first: [], option: '' };
+}
+
+export function banner({ mode, ports, dataDir, sample, sessionId, notes }) {
+  const base = `http://localhost:${ports.PORT}`;
+  const { first, option } = credentials(mode, base);
+  return [
+    '',
+    `tccc-cdr-receiver is listening on ${base}  (TCCC_AUTH=${mode}, data in ${dataDir}/)`,
+    `  ports: PORT=${ports.PORT}  DYNAMODB_PORT=${ports.DYNAMODB_PORT} (DynamoDB Local)  LAMBDA_PORT=${ports.LAMBDA_PORT} (serverless-offline's Lambda endpoint)`,
+    ...notes.map((note) => `  ${note}`),
+    '',
+    ...first,
+    '  Push the sample CDR:',
+    `    curl -sS${option} -X POST '${base}/${PUSH_QUERY}' ${JSON_TYPE} --data-binary @${sample}`,
+    '',
+    '  Read it back:',
+    `    curl -sS${option} ${base}/cdrs/${sessionId}`,
+    '',
+    '  Run a function once (`serverless invoke local`) against this DynamoDB Local:',
+    `    DYNAMODB_PORT=${ports.DYNAMODB_PORT} npm run invoke -- push events/http-api-v2.json`,
+    '',
+    'Ctrl-C stops the receiver and DynamoDB Local.',
+    '',
+  ].join('\n');
+}

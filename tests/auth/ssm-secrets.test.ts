@@ -1,0 +1,137 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type AuthConfigModule = typeof import('../../handler/auth/auth-config');
+
+/**
+ * SSM Parameter Store as far as the receiver uses it (GetParameters, GetParameter; JSON
+ * protocol), counting the calls: no SSM emulator runs locally, so a stub it is.
+ */
+function ssmStub(parameters: Record<string, string>, refuse: string[] = []) {
+  const calls: Array<{ operation: string; names: string[]; decrypt: boolean }> = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const operation = String(request.headers['x-amz-target']).split('.')[1] as string;
+      const input = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      const names: string[] = input.Names ?? [input.Name];
+      calls.push({ operation, names, decrypt: input.WithDecryption === true });
+      const parameter = (name: string) => ({ Name: name, Type: 'SecureString', Value: parameters[name], Version: 1 });
+      let status = 200;
+      let body: unknown;
+      if (refuse.includes(operation)) {
+        status = 400;
+        body = { __type: 'AccessDeniedException', message: `not allowed: ssm:${operation}` };
+      } else if (operation === 'GetParameters') {
+        body = {
+          Parameters: names.filter((name) => name in parameters).map(parameter),
+          InvalidParameters: names.filter((name) => !(name in parameters)),
+        };
+      } else if (input.Name in parameters) {
+        body = { Parameter: parameter(input.Name) };
+      } else {
+        status = 400;
+        body = { __type: 'ParameterNotFound', message: 'not found' };
+      }
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify(body));
+    });
+  });
+  return {
+    calls,
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+      ),
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+const PATH = '/tccc-cdr-receiver/test';
+const BASIC = { [`${PATH}/basic-username`]: 'tccc', [`${PATH}/basic-password`]: 's3cret' };
+const OAUTH = {
+  [`${PATH}/oauth-client-id`]: 'tccc-client',
+  [`${PATH}/oauth-client-secret`]: 'client-s3cret',
+  [`${PATH}/oauth-signing-key`]: Buffer.alloc(32, 7).toString('base64'),
+};
+
+/**
+ * A fresh container: the auth modules and Powertools' parameter cache loaded anew, SSM at the
+ * stub, secrets prefetched as the push function's init does, then the configuration loaded as
+ * its first push does, at once.
+ */
+async function coldStart(stub: ReturnType<typeof ssmStub>, env: Record<string, string>) {
+  const previous = process.env.AWS_ENDPOINT_URL_SSM;
+  process.env.AWS_ENDPOINT_URL_SSM = await stub.start();
+  try {
+    let config: Awaited<ReturnType<AuthConfigModule['loadAuthConfig']>> | undefined;
+    await jest.isolateModulesAsync(async () => {
+      const { loadAuthConfig, prefetchSecrets } = (await import('../../handler/auth/auth-config')) as AuthConfigModule;
+      prefetchSecrets(env);
+      config = await loadAuthConfig(env);
+    });
+    return config;
+  } finally {
+    process.env.AWS_ENDPOINT_URL_SSM = previous;
+    await stub.stop();
+  }
+}
+
+describe('auth secrets from SSM: one GetParameters at init', () => {
+  it('reads both basic secrets in one GetParameters, decrypted, and nothing more on the first push', async () => {
+    const stub = ssmStub(BASIC);
+
+    const config = await coldStart(stub, { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH });
+
+    expect(config).toEqual({ mode: 'basic', username: 'tccc', password: 's3cret' });
+    expect(stub.calls).toEqual([{ operation: 'GetParameters', names: Object.keys(BASIC), decrypt: true }]);
+  });
+
+  it('does not ask again for an optional secret the batch found missing (oauth2 outside a key rotation)', async () => {
+    const stub = ssmStub(OAUTH);
+
+    const config = await coldStart(stub, { TCCC_AUTH: 'oauth2', TCCC_SECRETS_PATH: `${PATH}/` });
+
+    expect(config).toMatchObject({ mode: 'oauth2', clientId: 'tccc-client', clientSecret: 'client-s3cret' });
+    expect(stub.calls).toHaveLength(1);
+    expect(stub.calls[0]).toMatchObject({ operation: 'GetParameters', decrypt: true });
+    expect([...(stub.calls[0]?.names ?? [])].sort()).toEqual(
+      ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key', 'oauth-signing-key-previous'].map(
+        (name) => `${PATH}/${name}`,
+      ),
+    );
+  });
+
+  it('falls back to one GetParameter per secret when the batch read fails (e.g. ssm:GetParameters not allowed)', async () => {
+    const stub = ssmStub(BASIC, ['GetParameters']);
+
+    const config = await coldStart(stub, { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH });
+
+    expect(config).toEqual({ mode: 'basic', username: 'tccc', password: 's3cret' });
+    expect(stub.calls.map((call) => call.operation).sort()).toEqual(['GetParameter', 'GetParameter', 'GetParameters']);
+  });
+
+  it('still refuses to start without a required secret', async () => {
+    const stub = ssmStub({ [`${PATH}/basic-username`]: 'tccc' });
+
+    await expect(coldStart(stub, { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH })).rejects.toThrow(
+      'secret basic-password is not set',
+    );
+    expect(stub.calls.map((call) => call.operation)).toEqual(['GetParameters']);
+  });
+
+  it('reads nothing at init when the secrets are not in SSM, or the mode has none', async () => {
+    const envs: Array<Record<string, string>> = [
+      { TCCC_AUTH: 'basic', TCCC_BASIC_USERNAME: 'tccc', TCCC_BASIC_PASSWORD: 's3cret' },
+      { TCCC_AUTH: 'none', TCCC_SECRETS_PATH: PATH },
+    ];
+    for (const env of envs) {
+      const stub = ssmStub(BASIC);
+
+      await coldStart(stub, env);
+
+      expect(stub.calls).toEqual([]);
+    }
+  });
+});
