@@ -153,7 +153,10 @@ function expectedReceipt(accepted: Accepted, pushId: string | undefined) {
   /** README: the first 100 pointers of at most 256 characters, and how many more there were. */
   const listed = (name: string, pointers: string[]) => {
     if (pointers.length === 0) return {};
-    const kept = pointers.slice(0, 100).map((pointer) => pointer.slice(0, 256));
+    const kept = pointers.slice(0, 100).map((pointer) => {
+      const cut = pointer.slice(0, 256);
+      return /[\ud800-\udbff]$/.test(cut) && pointer.length > 256 ? cut.slice(0, -1) : cut;
+    });
     return { [name]: kept.sort(), ...(pointers.length > 100 && { [`${name}Omitted`]: pointers.length - 100 }) };
   };
   const { unknownFields, unknownValues } = accepted.novelties;
