@@ -1,6 +1,7 @@
 /** What the store keeps of a decoded push: the record placed by the registry, and its receipt. */
 import type { DecodedPush } from './decode/decode-push';
 import { MAX_RECEIPT_NOVELTIES, MAX_RECEIPT_POINTER_CHARS } from './limits';
+import { indexAttributesOf } from './store/index-attributes';
 import type { NewRecord, Receipt } from './store/record-store';
 
 /** At most MAX_RECEIPT_POINTER_CHARS, never cutting a surrogate pair in two (DynamoDB keeps valid text only). */
@@ -50,5 +51,6 @@ export function newRecordOf(push: DecodedPush, receipt: Receipt): NewRecord {
     ordering: push.ordering,
     record: push.record,
     receipt,
+    indexAttributes: indexAttributesOf(push.type, push),
   };
 }

@@ -1,6 +1,5 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
-import { authenticate } from './auth/authenticate';
 import { type HttpRequest, toHttpRequest } from './edge/http-request';
 import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
 import { envelopeReply, jsonReply } from './edge/reply';
@@ -8,11 +7,18 @@ import { causeOf, classifyError, Refusal } from './errors';
 import { quoted } from './escape';
 import { MAX_SESSION_ID_LENGTH } from './limits';
 import { logger } from './observability';
+import { encodeCursor } from './query/cursor';
+import { parseSessionQuery } from './query/session-query-params';
+import { authorizeRead } from './read-access';
+import { defaultSessionQuery } from './store/default-session-query';
 import { defaultStores } from './store/default-stores';
 import type { RecordStore } from './store/record-store';
+import type { SessionQueryStore } from './store/session-query';
 
 export interface ReadDependencies {
   readonly store: RecordStore;
+  /** `GET /sessions`; by default on the record table's indexes. */
+  readonly sessions?: SessionQueryStore;
   readonly loadAuth?: () => Promise<AuthConfig>;
   /** Deployed behind API Gateway's IAM authorization (not serverless-offline, not `invoke local`). */
   readonly deployed?: boolean;
@@ -21,26 +27,41 @@ export interface ReadDependencies {
 /** The video CDR's own routes answer only its records. */
 const VIDEO_CDR = 'videoCdr';
 
-type Route = (sessionId: string, store: RecordStore) => Promise<APIGatewayProxyResult>;
+type Route = (
+  request: HttpRequest,
+  stores: { store: RecordStore; sessions: SessionQueryStore },
+) => Promise<APIGatewayProxyResult>;
 
 const notFound = (sessionId: string) => envelopeReply('NOT_FOUND', `nothing stored for SessionId ${quoted(sessionId)}`);
 
 /** Read routes by path template, as API Gateway matched them (never by the path's own text). */
 const ROUTES: Readonly<Record<string, Route>> = {
-  '/cdrs/{SessionId}': async (sessionId, store) => {
+  '/sessions': async (request, { sessions }) => {
+    const { filter, limit, position } = parseSessionQuery(request.query);
+    const page = await sessions.page(filter, position, limit);
+    return jsonReply(200, {
+      items: page.items,
+      cursor: page.position === null ? null : encodeCursor(filter, page.position),
+    });
+  },
+  '/cdrs/{SessionId}': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const [current] = await store.currentRecords(sessionId, VIDEO_CDR);
     return current ? jsonReply(200, { record: current.record, receipt: current.receipt }) : notFound(sessionId);
   },
-  '/cdrs/{SessionId}/versions': async (sessionId, store) => {
+  '/cdrs/{SessionId}/versions': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const versions = await store.versions(sessionId, VIDEO_CDR);
     if (versions.length === 0) return notFound(sessionId);
     return jsonReply(200, { versions: versions.map(({ record, receipt }) => ({ record, receipt })) });
   },
-  '/sessions/{SessionId}': async (sessionId, store) => {
+  '/sessions/{SessionId}': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const items = await store.currentRecords(sessionId);
     return items.length > 0 ? jsonReply(200, { SessionId: sessionId, items }) : notFound(sessionId);
   },
-  '/sessions/{SessionId}/versions': async (sessionId, store) => {
+  '/sessions/{SessionId}/versions': async (request, { store }) => {
+    const sessionId = sessionIdOf(request);
     const items = await store.versions(sessionId);
     return items.length > 0 ? jsonReply(200, { SessionId: sessionId, items }) : notFound(sessionId);
   },
@@ -55,20 +76,13 @@ function sessionIdOf(request: HttpRequest): string {
   return sessionId;
 }
 
-/**
- * Reading back, by SessionId. Deployed, the routes have IAM authorization: API Gateway has
- * checked the caller and says so in the request context. Locally nothing a client sends can
- * stand for that (serverless-offline fills the context from a header), so the push
- * credentials are asked for instead.
- */
-export function createReadHandler({ store, loadAuth = cachedAuthConfig(), deployed = isDeployed() }: ReadDependencies) {
-  async function authorize(event: ApiGatewayEvent, request: HttpRequest): Promise<void> {
-    if (!deployed) return authenticate(request.headers, await loadAuth());
-    if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
-      throw new Refusal('UNAUTHORIZED', 'this route needs IAM authorization');
-    }
-  }
-
+/** Reading back, by SessionId or by end time; who may read: read-access.ts. */
+export function createReadHandler({
+  store,
+  sessions = defaultSessionQuery(),
+  loadAuth = cachedAuthConfig(),
+  deployed = isDeployed(),
+}: ReadDependencies) {
   return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
     try {
       const request = toHttpRequest(event);
@@ -79,8 +93,8 @@ export function createReadHandler({ store, loadAuth = cachedAuthConfig(), deploy
       if (method !== 'GET' || request.method !== 'GET') {
         throw new Refusal('METHOD_NOT_ALLOWED', 'reads are GET');
       }
-      await authorize(event, request);
-      return await route(sessionIdOf(request), store);
+      await authorizeRead(event, request, { deployed, loadAuth });
+      return await route(request, { store, sessions });
     } catch (error) {
       const { code, errMsg } = classifyError(error);
       const reply = envelopeReply(code, errMsg);

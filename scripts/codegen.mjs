@@ -163,3 +163,8 @@ for (const { file, module, schema } of schemas) {
 }
 writeFileSync(path.join(outDir, 'schemas.ts'), banner + schemaIndex());
 console.log(`codegen: ${schemas.length} schema(s) -> ${path.relative(root, outDir)}/`);
+
+// The reports page, bundled with its chart library (scripts/build-reports-page.mjs).
+const { buildReportsPage } = await import('./build-reports-page.mjs');
+const page = await buildReportsPage();
+console.log(`codegen: reports page (${(page.bytes / 1024).toFixed(0)} KiB) -> handler/reports-page/generated/`);

@@ -8,6 +8,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { load as loadYaml } from 'js-yaml';
@@ -47,6 +48,32 @@ export function localClient(endpoint) {
   });
 }
 
+const streamOf = (table) =>
+  table.StreamSpecification
+    ? { StreamEnabled: true, StreamViewType: table.StreamSpecification.StreamViewType }
+    : undefined;
+
+/**
+ * A table kept in .dynamodb/ by an older checkout gets what infra/ added since: its
+ * indexes (one per UpdateTable, as DynamoDB wants) and its stream.
+ */
+async function addMissingParts(client, table, existing) {
+  const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of table.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.TableName,
+        AttributeDefinitions: table.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+  if (table.StreamSpecification && !existing.StreamSpecification?.StreamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName: table.TableName, StreamSpecification: streamOf(table) }));
+  }
+}
+
 /** Creates each missing table of `stage` in the DynamoDB at `endpoint`; returns name by logical id. */
 export async function ensureLocalTables(endpoint, stage) {
   const client = localClient(endpoint);
@@ -54,7 +81,8 @@ export async function ensureLocalTables(endpoint, stage) {
   for (const table of tableDefinitions(stage)) {
     names[table.logicalId] = table.TableName;
     try {
-      await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: table.TableName }));
+      await addMissingParts(client, table, Table);
       continue;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -66,6 +94,7 @@ export async function ensureLocalTables(endpoint, stage) {
         KeySchema: table.KeySchema,
         BillingMode: table.BillingMode,
         GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
+        StreamSpecification: streamOf(table),
       }),
     );
     if (table.TimeToLiveSpecification) {

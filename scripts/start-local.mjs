@@ -58,10 +58,17 @@ try {
   process.exit(1);
 }
 let offline;
+let consumer;
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
   stopping = true;
+  if (consumer && consumer.exitCode === null) {
+    const exited = new Promise((resolve) => consumer.once('exit', resolve));
+    consumer.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (consumer.exitCode === null) consumer.kill('SIGKILL');
+  }
   if (offline && offline.exitCode === null) {
     const exited = new Promise((resolve) => offline.once('exit', resolve));
     offline.kill('SIGTERM');
@@ -75,7 +82,26 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 try {
-  await ensureLocalTables(db.endpoint, LOCAL_STAGE);
+  const tables = await ensureLocalTables(db.endpoint, LOCAL_STAGE);
+  // Serverless-offline has no DynamoDB Streams: the reports' consumer runs beside it, fed by a poller.
+  consumer = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'local-stream-consumer.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...localEnv(db.endpoint),
+      CDR_TABLE_NAME: tables.CdrTable,
+      REPORT_TABLE_NAME: tables.ReportTable,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  consumer.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`the reports' stream consumer stopped (exit code ${code}); stopping`);
+      stop(code ?? 1);
+    }
+  });
   const serverless = path.join(root, 'node_modules', 'serverless', 'bin', 'serverless.js');
   // Bodies reach the handlers as the bytes sent, not as serverless-offline's UTF-8 decoding of them.
   const bodyBytes = path.join(root, 'scripts', 'offline-body-bytes.cjs');

@@ -6,9 +6,13 @@ import type { QuarantineStore } from './quarantine';
 import type { RecordStore } from './record-store';
 
 /** The one home of the table names: serverless.yml's environment sets them. */
-export const TABLE_ENV = { records: 'CDR_TABLE_NAME', quarantine: 'QUARANTINE_TABLE_NAME' } as const;
+export const TABLE_ENV = {
+  records: 'CDR_TABLE_NAME',
+  quarantine: 'QUARANTINE_TABLE_NAME',
+  reports: 'REPORT_TABLE_NAME',
+} as const;
 
-function requiredEnv(name: string): string {
+export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Misconfigured(`${name} is not set`);
   return value;

@@ -115,6 +115,9 @@ describe('the CloudFormation that `serverless package` generates', () => {
       'ANY /',
       'GET /cdrs/{SessionId}',
       'GET /cdrs/{SessionId}/versions',
+      'GET /reports',
+      'GET /reports/summary',
+      'GET /sessions',
       'GET /sessions/{SessionId}',
       'GET /sessions/{SessionId}/versions',
     ]);

@@ -7,9 +7,11 @@ export default async function globalSetup() {
   const [db, faulty] = await Promise.all([startDynamoDbLocal({ quiet: true }), startDynamoDbLocal({ quiet: true })]);
   globalThis.dynamoDbLocals = [db, faulty];
   // tests/fuzz has tables of its own: its thousands of quarantined pushes stay out of the others' way.
-  const [tables, fuzzTables] = await Promise.all([
+  // Queries and reports read whole time ranges and the table's stream: theirs alone.
+  const [tables, fuzzTables, reportTables] = await Promise.all([
     ensureLocalTables(db.endpoint, 'test'),
     ensureLocalTables(db.endpoint, 'fuzz'),
+    ensureLocalTables(db.endpoint, 'reports'),
     ensureLocalTables(faulty.endpoint, 'test'),
   ]);
   // Test workers inherit this environment: the real handler finds DynamoDB Local through
@@ -26,6 +28,10 @@ export default async function globalSetup() {
     POWERTOOLS_METRICS_DISABLED: 'true',
     FUZZ_CDR_TABLE_NAME: fuzzTables.CdrTable,
     FUZZ_QUARANTINE_TABLE_NAME: fuzzTables.QuarantineTable,
+    REPORTS_CDR_TABLE_NAME: reportTables.CdrTable,
+    REPORTS_QUARANTINE_TABLE_NAME: reportTables.QuarantineTable,
+    REPORTS_REPORT_TABLE_NAME: reportTables.ReportTable,
+    REPORT_TABLE_NAME: tables.ReportTable,
     FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
     FAULTY_DYNAMODB_PID: String(faulty.pid),
   });

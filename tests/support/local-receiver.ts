@@ -214,3 +214,17 @@ export function npmRun(script: string, args: string[], env: Record<string, strin
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Asks until `check` holds (the stream consumer works in the background), at most `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,10 @@
+// Imported first by bench/reports.ts: the handlers build their default stores when imported,
+// from the tables' names (serverless.yml's pattern for stage `bench`).
+Object.assign(process.env, {
+  CDR_TABLE_NAME: 'tccc-cdr-receiver-bench-cdrs',
+  QUARANTINE_TABLE_NAME: 'tccc-cdr-receiver-bench-quarantine',
+  REPORT_TABLE_NAME: 'tccc-cdr-receiver-bench-reports',
+  TCCC_AUTH: 'none',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+});

@@ -1,0 +1,82 @@
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
+import { type HttpRequest, toHttpRequest } from './edge/http-request';
+import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
+import { envelopeReply, jsonReply } from './edge/reply';
+import { causeOf, classifyError, Refusal } from './errors';
+import { logger } from './observability';
+import { authorizeRead } from './read-access';
+import { summarize } from './reports/summary';
+import { parseSummaryRequest } from './reports/summary-params';
+import { REPORTS_PAGE_CSP, REPORTS_PAGE_HTML } from './reports-page/generated/page';
+import { defaultReportStores } from './store/default-report-store';
+import type { ReportStore } from './store/report-store';
+
+export interface ReportDependencies {
+  readonly reports: ReportStore;
+  readonly loadAuth?: () => Promise<AuthConfig>;
+  readonly deployed?: boolean;
+}
+
+interface Route {
+  readonly answer: (request: HttpRequest, reports: ReportStore) => Promise<APIGatewayProxyResult>;
+  /** Served without credentials locally: the page holds no data, and asks for credentials itself. */
+  readonly openLocally?: boolean;
+}
+
+/** Report routes by path template, as API Gateway matched them. */
+const ROUTES: Readonly<Record<string, Route>> = {
+  '/reports/summary': {
+    answer: async (request, reports) => jsonReply(200, await summarize(parseSummaryRequest(request.query), reports)),
+  },
+  '/reports': {
+    answer: async () => ({
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': REPORTS_PAGE_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache',
+      },
+      body: REPORTS_PAGE_HTML,
+    }),
+    openLocally: true,
+  },
+};
+
+/**
+ * `GET /reports/summary` (figures from the aggregates, never from every raw record) and
+ * `GET /reports` (the page that draws them). Same access as the read routes; the page,
+ * which holds no data, is served without credentials locally.
+ */
+export function createReportHandler({
+  reports,
+  loadAuth = cachedAuthConfig(),
+  deployed = isDeployed(),
+}: ReportDependencies) {
+  return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const request = toHttpRequest(event);
+      logger.appendKeys({ requestId: request.requestId });
+      const [method, template = ''] = request.route.split(' ');
+      const route = Object.hasOwn(ROUTES, template) ? ROUTES[template] : undefined;
+      if (!route) throw new Refusal('NOT_FOUND', 'no such route');
+      if (method !== 'GET' || request.method !== 'GET') throw new Refusal('METHOD_NOT_ALLOWED', 'reports are GET');
+      if (deployed || !route.openLocally) await authorizeRead(event, request, { deployed, loadAuth });
+      return await route.answer(request, reports);
+    } catch (error) {
+      const { code, errMsg } = classifyError(error);
+      const reply = envelopeReply(code, errMsg);
+      if (reply.statusCode >= 500) {
+        logger.error('report refused', { statusCode: reply.statusCode, errCode: code, errMsg, cause: causeOf(error) });
+      } else logger.warn('report refused', { statusCode: reply.statusCode, errCode: code, errMsg });
+      return reply;
+    }
+  });
+}
+
+export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> =
+  createReportHandler({
+    reports: defaultReportStores().reports,
+  });

@@ -1,0 +1,39 @@
+import { sessionFacetsOf, skillGroupKeyOf } from '../decode/session-facets';
+import type { RecordBody } from '../store/record-store';
+
+/**
+ * What one session adds to the reports, taken from its current version: the groups it
+ * falls in and its figures. Kept per session in the aggregate table, so that a bucket can
+ * be counted again from its sessions (which a maximum needs when one leaves it).
+ */
+export interface Contribution {
+  /** End time, Unix seconds: the bucket. */
+  readonly end: number;
+  readonly seat: string | null;
+  readonly skillGroup: string | null;
+  readonly status: string | null;
+  /** AcceptTimestamp > 0. */
+  readonly answered: boolean;
+  /** AcceptTimestamp - StartTimestamp, answered sessions with a StartTimestamp only. */
+  readonly wait: number | null;
+  /** EndedTimestamp - AcceptTimestamp, answered sessions only. */
+  readonly handle: number | null;
+}
+
+export function contributionOf(record: RecordBody, end: number): Contribution {
+  const facets = sessionFacetsOf(record);
+  const accept = facets.acceptTimestamp;
+  return {
+    end,
+    seat: facets.seat,
+    skillGroup: skillGroupKeyOf(facets),
+    status: facets.status,
+    answered: accept !== null,
+    wait: accept !== null && facets.startTimestamp !== null ? accept - facets.startTimestamp : null,
+    handle: accept !== null ? end - accept : null,
+  };
+}
+
+/** The dimensions a summary groups by besides time, and each one's key in a contribution. */
+export const DIMENSIONS = ['seat', 'skillGroup', 'status'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];

@@ -1,0 +1,37 @@
+import { SESSION_ACTIONS } from '../decode/push-registry';
+import { Refusal } from '../errors';
+import { parseRange, refuseUnknownParameters } from '../query/instants';
+import { timeZoneOf } from './local-time';
+import type { GroupBy, SummaryRequest } from './summary';
+
+const GROUP_BYS: readonly GroupBy[] = ['hour', 'day', 'seat', 'skillGroup', 'status'];
+const KNOWN = ['from', 'to', 'groupBy', 'action', 'tz'] as const;
+/** A year and a day: by hour, at most ~8,800 groups in one reply. */
+export const MAX_RANGE_DAYS = 366;
+
+/** `GET /reports/summary?from&to&groupBy[&action][&tz]`, checked whole; a bad parameter is refused by name. */
+export function parseSummaryRequest(query: Readonly<Record<string, string>>): SummaryRequest {
+  refuseUnknownParameters(query, KNOWN);
+  const { fromSeconds, toSeconds } = parseRange(query);
+  if (toSeconds - fromSeconds > MAX_RANGE_DAYS * 86_400) {
+    throw new Refusal('INVALID_PARAMETER', `query parameter to must be at most ${MAX_RANGE_DAYS} days after from`);
+  }
+  const groupBy = query.groupBy as GroupBy | undefined;
+  if (groupBy === undefined || !GROUP_BYS.includes(groupBy)) {
+    throw new Refusal('INVALID_PARAMETER', `query parameter groupBy must be one of ${GROUP_BYS.join(', ')}`);
+  }
+  const { action } = query;
+  if (action !== undefined && !SESSION_ACTIONS.includes(action)) {
+    throw new Refusal(
+      'INVALID_PARAMETER',
+      `query parameter action must be one of ${SESSION_ACTIONS.join(', ')} (the session-level types)`,
+    );
+  }
+  return {
+    fromSeconds,
+    toSeconds,
+    timeZone: timeZoneOf(query.tz),
+    groupBy,
+    actions: action === undefined ? [...SESSION_ACTIONS] : [action],
+  };
+}

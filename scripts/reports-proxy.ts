@@ -1,0 +1,124 @@
+// `npm run reports -- --stage <stage> --region <region> [--port 3100]`: the reports page of
+// a deployed stage, on the operator's machine. The stage's JSON routes want IAM
+// authorization, which a browser cannot give; this server can: it serves the page on
+// 127.0.0.1 and forwards the page's GET calls to the stage's API, signed with SigV4 with
+// the operator's AWS credentials (the SDK's usual chain: AWS_PROFILE, environment, SSO...).
+// Only the read and report routes are forwarded, only GET, only to a browser on this machine.
+import http from 'node:http';
+import https from 'node:https';
+import { parseArgs } from 'node:util';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { REPORTS_PAGE_CSP, REPORTS_PAGE_HTML } from '../handler/reports-page/generated/page';
+
+const SERVICE = 'tccc-cdr-receiver';
+const FORWARDED = [/^\/reports\/summary$/, /^\/sessions$/, /^\/sessions\/[^/]+(\/versions)?$/];
+
+const { values } = parseArgs({
+  options: { stage: { type: 'string' }, region: { type: 'string' }, port: { type: 'string', default: '3100' } },
+});
+if (!values.stage || !values.region || !/^\d{1,5}$/.test(values.port ?? '')) {
+  console.error('usage: npm run reports -- --stage <stage> --region <region> [--port 3100]');
+  process.exit(2);
+}
+const stage = values.stage;
+const region = values.region;
+const port = Number(values.port);
+
+/** The stage's API URL, from its CloudFormation stack (the output serverless deploy prints). */
+async function apiUrlOf(): Promise<URL> {
+  const cloudFormation = new CloudFormationClient({ region });
+  const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: `${SERVICE}-${stage}` }));
+  const url = Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'HttpApiUrl')?.OutputValue;
+  if (!url) throw new Error(`stack ${SERVICE}-${stage} in ${region} has no HttpApiUrl output`);
+  return new URL(url);
+}
+
+function send(reply: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  reply.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  reply.end(body);
+}
+const envelope = (errCode: number, errMsg: string) => JSON.stringify({ ErrCode: errCode, ErrMsg: errMsg });
+
+async function main() {
+  const api = await apiUrlOf();
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region,
+    credentials: fromNodeProviderChain(),
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  async function forward(path: string, query: URLSearchParams, reply: http.ServerResponse) {
+    const basePath = api.pathname.replace(/\/$/, '');
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: api.protocol,
+      hostname: api.hostname,
+      port: api.port ? Number(api.port) : undefined,
+      path: `${basePath}${path}`,
+      query: Object.fromEntries(query),
+      headers: { host: api.host, accept: 'application/json' },
+    });
+    const search = query.toString();
+    const transport = api.protocol === 'https:' ? https : http;
+    const upstream = transport.request(
+      {
+        method: 'GET',
+        hostname: api.hostname,
+        port: api.port || undefined,
+        path: `${basePath}${path}${search ? `?${search}` : ''}`,
+        headers: signed.headers,
+        timeout: 30_000,
+      },
+      (answer) => {
+        reply.writeHead(answer.statusCode ?? 502, {
+          'content-type': answer.headers['content-type'] ?? 'application/json',
+          'cache-control': 'no-store',
+        });
+        answer.pipe(reply);
+      },
+    );
+    upstream.on('error', (error) => send(reply, 502, envelope(2001, `the stage did not answer: ${error.message}`)));
+    upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+    upstream.end();
+  }
+
+  const server = http.createServer((request, reply) => {
+    // A page elsewhere that rebinds its DNS name to 127.0.0.1 arrives with its own Host.
+    if (!allowedHosts.has(request.headers.host ?? '')) return send(reply, 403, envelope(1008, 'only this machine'));
+    if (request.method !== 'GET') return send(reply, 405, envelope(1004, 'reads are GET'));
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/' || url.pathname === '/reports') {
+      if (url.pathname === '/') return send(reply, 302, '', { location: '/reports' });
+      reply.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': REPORTS_PAGE_CSP,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
+      return reply.end(REPORTS_PAGE_HTML);
+    }
+    if (!FORWARDED.some((route) => route.test(url.pathname))) return send(reply, 404, envelope(1007, 'no such route'));
+    forward(url.pathname, url.searchParams, reply).catch((error: Error) =>
+      send(reply, 502, envelope(2002, `could not sign the request: ${error.message}`)),
+    );
+  });
+  server.listen(port, '127.0.0.1', () => {
+    console.log(`reports of stage ${stage} (${api.origin}) on http://localhost:${port}/reports  (Ctrl-C stops)`);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`npm run reports: ${error.message}`);
+  process.exit(1);
+});

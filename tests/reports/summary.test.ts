@@ -1,0 +1,194 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { createAggregateHandler } from '../../handler/aggregate';
+import { createPushHandler } from '../../handler/push';
+import { createReportHandler } from '../../handler/reports';
+import { contributionOf } from '../../handler/reports/contribution';
+import { reportItemsOf } from '../../handler/reports/rebuild';
+import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
+import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
+import { DynamoDbReportStore } from '../../handler/store/dynamodb-report-store';
+import { currentRecordKey } from '../../handler/store/item-layout';
+import { recordHash } from '../../handler/store/query-index';
+import { versionIdOf } from '../../handler/store/version-id';
+import { StreamPoller } from '../../scripts/stream-poller';
+import { contactCentrePushes, currentRecords, SESSION_ACTIONS } from '../support/contact-centre';
+import { httpApiEvent, pushEvent } from '../support/events';
+import { expectedSummary } from './oracle';
+
+const client = createDynamoDbClient();
+const recordTable = process.env.REPORTS_CDR_TABLE_NAME as string;
+const records = new DynamoDbRecordStore(client, recordTable);
+const reportTable = process.env.REPORTS_REPORT_TABLE_NAME as string;
+const reports = new DynamoDbReportStore(client, reportTable);
+const push = createPushHandler({
+  store: records,
+  quarantine: new DynamoDbQuarantineStore(client, process.env.REPORTS_QUARANTINE_TABLE_NAME as string),
+});
+const consumer = createAggregateHandler({ reports, records });
+const report = createReportHandler({ reports });
+
+// 2033-06-01T00:00:00Z: a range no other test file writes.
+const FIRST_DAY = 2_001_196_800;
+const DAYS = 4;
+const pushes = contactCentrePushes({ seed: 33, firstDay: FIRST_DAY, days: DAYS, sessions: 260 });
+const current = currentRecords(pushes);
+const delivered: DynamoDBStreamEvent[] = [];
+
+async function summary(query: Record<string, string>) {
+  const reply = await report(httpApiEvent({ method: 'GET', path: '/reports/summary', query, headers: {} }));
+  return { status: reply.statusCode, body: JSON.parse(reply.body) };
+}
+
+beforeAll(async () => {
+  // Pushed in two halves, the stream consumed after each: later versions move sessions
+  // out of buckets already counted.
+  const half = Math.floor(pushes.length / 2);
+  const poller = new StreamPoller(
+    client,
+    recordTable,
+    async (event) => {
+      delivered.push(event);
+      return consumer(event);
+    },
+    25,
+  );
+  for (const part of [pushes.slice(0, half), pushes.slice(half)]) {
+    for (const { query, body } of part) {
+      const reply = await push(pushEvent(body, { query }));
+      expect(JSON.parse(reply.body).ErrCode).toBe(0);
+    }
+    await poller.pollOnce();
+  }
+  expect(delivered.length).toBeGreaterThan(4);
+  // At-least-once: the last batch again, then a failed batch's suffix as Lambda hands it
+  // again, then an old batch on its own, long after the versions it carries were replaced.
+  const again = (event: DynamoDBStreamEvent) => consumer(event);
+  await again(delivered[delivered.length - 1] as DynamoDBStreamEvent);
+  for (const event of delivered.slice(-3)) await again(event);
+  await again(delivered[1] as DynamoDBStreamEvent);
+}, 240_000);
+
+const ranges = {
+  // Ragged edges: counted from the sessions' contributions.
+  ragged: { from: FIRST_DAY + 1_234, to: FIRST_DAY + DAYS * 86_400 - 777 },
+  // Whole local days in Kolkata (+05:30): half-hours at every edge.
+  kolkataDays: { from: FIRST_DAY - 19_800 + 86_400, to: FIRST_DAY - 19_800 + 3 * 86_400 },
+};
+
+describe('GET /reports/summary equals the figures computed from the pushed bodies', () => {
+  const cases: Array<[string, string, keyof typeof ranges, string | undefined]> = [];
+  for (const groupBy of ['hour', 'day', 'seat', 'skillGroup', 'status']) {
+    for (const tz of ['UTC', 'Asia/Kolkata']) cases.push([groupBy, tz, 'ragged', undefined]);
+  }
+  cases.push(['day', 'Asia/Kolkata', 'kolkataDays', undefined]);
+  cases.push(['hour', 'Asia/Kolkata', 'kolkataDays', 'imcdr']);
+  cases.push(['seat', 'America/New_York', 'ragged', 'cdr']);
+
+  it.each(cases)('groupBy=%s tz=%s (%s range, action %s)', async (groupBy, tz, range, action) => {
+    const { from, to } = ranges[range];
+    const query = {
+      from: new Date(from * 1000).toISOString(),
+      to: String(to),
+      groupBy,
+      ...(tz !== 'UTC' && { tz }),
+      ...(action && { action }),
+    };
+    const { status, body } = await summary(query);
+    expect(status).toBe(200);
+    const expected = expectedSummary(current, { from, to, groupBy, tz, actions: action ? [action] : SESSION_ACTIONS });
+    expect(expected.totals.sessions).toBeGreaterThan(5);
+    expect(body).toEqual(expected);
+  });
+
+  it('counts a session with two versions once, by its current version', async () => {
+    const { body } = await summary({
+      from: String(FIRST_DAY - 86_400),
+      to: String(FIRST_DAY + (DAYS + 3) * 86_400),
+      groupBy: 'status',
+    });
+    const sessionLevel = current.filter((p) => (SESSION_ACTIONS as readonly string[]).includes(p.action));
+    expect(body.totals.sessions).toBe(sessionLevel.length);
+    const pushedSessionLevel = pushes.filter((p) => (SESSION_ACTIONS as readonly string[]).includes(p.action));
+    expect(pushedSessionLevel.length).toBeGreaterThan(sessionLevel.length);
+  });
+});
+
+describe('filling the report table in bulk (the bench)', () => {
+  it('gives every bucket and contribution the stream consumer gave', async () => {
+    const sessionLevel = current.filter((p) => (SESSION_ACTIONS as readonly string[]).includes(p.action));
+    const items = [
+      ...reportItemsOf(
+        sessionLevel.map((p) => ({
+          action: p.action,
+          hash: recordHash(p.body.SessionId, currentRecordKey(p.action, String(p.body.SdkAppId))),
+          versionId: versionIdOf(p.body),
+          contribution: contributionOf(p.body, p.body.EndedTimestamp as number),
+        })),
+      ),
+    ];
+    expect(items.length).toBeGreaterThan(sessionLevel.length);
+    const sorted = (json: string) =>
+      JSON.stringify((JSON.parse(json) as unknown[]).map((g) => JSON.stringify(g)).sort());
+    for (const item of items) {
+      const { Item: stored } = await client.send(
+        new GetItemCommand({
+          TableName: reportTable,
+          Key: { pk: item.pk as never, sk: item.sk as never },
+          ConsistentRead: true,
+        }),
+      );
+      expect(stored).toBeDefined();
+      if (item.g) expect(sorted(stored?.g?.S ?? '')).toBe(sorted(item.g.S ?? ''));
+      if (item.c) expect(JSON.parse(stored?.c?.S ?? '')).toEqual(JSON.parse(item.c.S ?? ''));
+    }
+  }, 60_000);
+});
+
+describe('GET /reports/summary: a bad parameter gets a 400 envelope naming it', () => {
+  const good = { from: '2033-06-01T00:00:00Z', to: '2033-06-02T00:00:00Z', groupBy: 'day' };
+  it.each([
+    [
+      'groupBy',
+      { ...good, groupBy: 'week' },
+      'query parameter groupBy must be one of hour, day, seat, skillGroup, status',
+    ],
+    ['groupBy', { from: good.from, to: good.to }, 'query parameter groupBy must be one of'],
+    ['tz', { ...good, tz: 'Mars/Olympus' }, 'query parameter tz must be an IANA time zone'],
+    ['tz', { ...good, tz: '../etc' }, 'query parameter tz must be an IANA time zone'],
+    ['action', { ...good, action: 'record' }, 'query parameter action must be one of cdr, imcdr, videoCdr'],
+    ['to', { ...good, to: '2035-06-01T00:00:00Z' }, 'query parameter to must be at most 366 days after from'],
+    ['from', { ...good, from: 'now' }, 'query parameter from must be an ISO 8601'],
+    ['limit', { ...good, limit: '5' }, 'query parameter limit is not known'],
+  ])('%s', async (_, query, message) => {
+    const { status, body } = await summary(query);
+    expect(status).toBe(400);
+    expect(body.ErrCode).toBe(1009);
+    expect(body.ErrMsg).toContain(message);
+  });
+});
+
+describe('GET /reports/summary: the access of the read routes', () => {
+  const query = { from: '2033-06-01T00:00:00Z', to: '2033-06-02T00:00:00Z', groupBy: 'day' };
+  const event = (headers: Record<string, string>) =>
+    httpApiEvent({ method: 'GET', path: '/reports/summary', query, headers });
+
+  it('wants the push credentials locally', async () => {
+    const guarded = createReportHandler({
+      reports,
+      deployed: false,
+      loadAuth: async () => ({ mode: 'basic', username: 'tccc', password: 'pw' }) as never,
+    });
+    expect((await guarded(event({}))).statusCode).toBe(401);
+    const authorization = `Basic ${Buffer.from('tccc:pw').toString('base64')}`;
+    expect((await guarded(event({ authorization }))).statusCode).toBe(200);
+  });
+
+  it('wants IAM authorization deployed, whatever headers say', async () => {
+    const deployed = createReportHandler({ reports, deployed: true });
+    const reply = await deployed(event({ 'sls-offline-authorizer-override': '{"iam":{}}' }));
+    expect(reply.statusCode).toBe(401);
+    expect(JSON.parse(reply.body).ErrCode).toBe(1008);
+  });
+});
