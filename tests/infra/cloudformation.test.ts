@@ -110,7 +110,7 @@ describe('the CloudFormation that `serverless package` generates', () => {
     }
   });
 
-  it('routes every method of / to the push function and the GET routes to the read function', () => {
+  it('routes every method of / to the push function and the GET routes to the read and reports functions', () => {
     expect(routeKeys(basic.template)).toEqual([
       'ANY /',
       'GET /cdrs/{SessionId}',
@@ -318,7 +318,15 @@ describe('16. losses that no other alarm sees', () => {
 
   it('keeps the earlier alarms: storage failures, 5xx and quarantine growth', () => {
     const names = resourcesOfType(basic.template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
-    expect(names.sort()).toEqual(['5xx', 'PushAccepted', 'PushQuarantined', 'PushRejected', 'StorageFailure']);
+    // ApproximateNumberOfMessagesVisible: stream batches the reports' consumer gave up on.
+    expect(names.sort()).toEqual([
+      '5xx',
+      'ApproximateNumberOfMessagesVisible',
+      'PushAccepted',
+      'PushQuarantined',
+      'PushRejected',
+      'StorageFailure',
+    ]);
   });
 });
 
@@ -355,7 +363,16 @@ describe('17. throttling and concurrency limits on public routes', () => {
 });
 
 describe('18. redeploying after `serverless remove` or a failed first deploy', () => {
-  const RETAINED = ['CdrTable', 'QuarantineTable', 'PushLogGroup', 'ReadLogGroup', 'HttpApiLogGroup'];
+  const RETAINED = [
+    'CdrTable',
+    'QuarantineTable',
+    'ReportTable',
+    'PushLogGroup',
+    'ReadLogGroup',
+    'ReportsLogGroup',
+    'AggregateLogGroup',
+    'HttpApiLogGroup',
+  ];
 
   it('keeps the tables when the stack is removed, but not after a failed first deploy', () => {
     for (const [id, name] of [
@@ -462,7 +479,7 @@ describe('19. least privilege, logs and bundles', () => {
       expect(arn).toEqual({ 'Fn::GetAtt': [`${fn}Role`, 'Arn'] });
       return resource(template, `${fn}Role`);
     };
-    for (const fn of ['Push', 'Read', 'Token']) {
+    for (const fn of ['Push', 'Read', 'Token', 'Reports', 'Aggregate']) {
       const role = roleOf(fn);
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
@@ -499,6 +516,38 @@ describe('19. least privilege, logs and bundles', () => {
         Action: ['dynamodb:Query'],
         Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] },
       },
+      // GET /sessions: the table's query indexes, then the records in batches.
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['CdrTable', 'Arn'] }, '/index/*']] },
+      },
+      { Effect: 'Allow', Action: ['dynamodb:BatchGetItem'], Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] } },
+    ]);
+    // reports: reads the aggregates, nothing else.
+    expect(statementsOf(roleOf('Reports')).filter((s) => !isLogs(s))).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::GetAtt': ['ReportTable', 'Arn'] } },
+    ]);
+    // aggregate: the record table's stream in, a version check, the aggregates out, failures to its queue.
+    expect(statementsOf(roleOf('Aggregate')).filter((s) => !isLogs(s))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        Resource: { 'Fn::GetAtt': ['CdrTable', 'StreamArn'] },
+      },
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+        ],
+        Resource: { 'Fn::GetAtt': ['ReportTable', 'Arn'] },
+      },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['AggregateDeadLetterQueue', 'Arn'] } },
     ]);
     // token: the secrets alone, no table.
     const token = statementsOf(roleOf('Token')).filter((s) => !isLogs(s));
@@ -527,7 +576,7 @@ describe('19. least privilege, logs and bundles', () => {
       readdirSync(basic.dir)
         .filter((file) => file.endsWith('.zip'))
         .sort(),
-    ).toEqual(['push.zip', 'read.zip']);
+    ).toEqual(['aggregate.zip', 'push.zip', 'read.zip', 'reports.zip']);
   });
 
   it('keeps every log group, 90 days, when the stack is removed', () => {

@@ -2,7 +2,6 @@ import { sampleOf } from '../support/events';
 import { dataDir, eventually, type LocalReceiver, startLocalReceiver } from '../support/local-receiver';
 
 const data = dataDir();
-
 let receiver: LocalReceiver;
 afterAll(async () => {
   if (receiver) expect(await receiver.stop()).toBe(true);

@@ -215,7 +215,7 @@ export function npmRun(script: string, args: string[], env: Record<string, strin
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Asks until `check` holds (the stream consumer works in the background), at most `timeoutMs`. */
+/** Asks until `check` holds (e.g. the reports' stream consumer working in the background), at most `timeoutMs`. */
 export async function eventually<T>(
   probe: () => Promise<T>,
   check: (value: T) => boolean,

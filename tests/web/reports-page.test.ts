@@ -1,11 +1,8 @@
-/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { contactCentrePushes } from '../support/contact-centre';
 import { dataDir, eventually, type LocalReceiver, startLocalReceiver } from '../support/local-receiver';
-
-const data = dataDir();
 
 /**
  * The reports page in Debian's chromium (driven by playwright-core), on `npm start` with
@@ -23,6 +20,7 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+const data = dataDir();
 let receiver: LocalReceiver;
 let browser: Browser;
 afterAll(async () => {
@@ -35,14 +33,15 @@ type Summary = { totals: { sessions: number; answered: number; avgWaitSeconds: n
 
 /** Waits for the page to finish a refresh after `action`, and answers the summary URLs it called. */
 async function refreshed(page: Page, action: () => Promise<unknown>): Promise<string[]> {
-  const before = await page.evaluate(() => document.body.dataset.ready ?? '');
+  // Expressions as text: these run in the browser, and this project's types are Node's.
+  const before = await page.evaluate<string>("document.body.dataset.ready ?? ''");
   const urls: string[] = [];
   const listen = (request: { url(): string }) => {
     if (request.url().includes('/reports/summary')) urls.push(request.url());
   };
   page.on('request', listen);
   await action();
-  await page.waitForFunction((previous) => (document.body.dataset.ready ?? '') !== previous, before, {
+  await page.waitForFunction(`(document.body.dataset.ready ?? '') !== ${JSON.stringify(before)}`, undefined, {
     timeout: 30_000,
   });
   page.off('request', listen);
@@ -94,11 +93,8 @@ describe('GET /reports in a browser', () => {
     const week = await expectFiguresOf(first);
     expect(week.totals.sessions).toBeGreaterThan(0);
     for (const id of ['chart-time', 'chart-seat', 'chart-skill', 'chart-status']) {
-      const size = await page
-        .locator(`#${id} canvas`)
-        .first()
-        .evaluate((canvas: HTMLCanvasElement) => canvas.width * canvas.height);
-      expect(size).toBeGreaterThan(10_000);
+      const size = await page.locator(`#${id} canvas`).first().evaluate('(canvas) => canvas.width * canvas.height');
+      expect(Number(size)).toBeGreaterThan(10_000);
     }
 
     const month = await refreshed(page, () => page.selectOption('#range', '30d'));
@@ -126,7 +122,7 @@ describe('GET /reports in a browser', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(OUTPUT, 'reports-page-phone.png'), fullPage: true });
 
