@@ -201,7 +201,9 @@ describe('schemas/openapi.yaml: the handlers answer as it says', () => {
       readFileSync(path.join(root, 'serverless.yml'), 'utf8').replace(/\$\{[^}]+\}/g, 'x'),
     ) as Doc;
     // The token function is deployed with TCCC_AUTH=oauth2 only (infra/oauth2-only.cjs): as an oauth2 stage has it.
-    const oauth2 = loadYaml(readFileSync(path.join(root, 'infra', 'oauth2.yml'), 'utf8').replace(/\$\{[^}]+\}/g, 'x')) as Doc;
+    const oauth2 = loadYaml(
+      readFileSync(path.join(root, 'infra', 'oauth2.yml'), 'utf8').replace(/\$\{[^}]+\}/g, 'x'),
+    ) as Doc;
     const functions = { ...(config.functions as Doc), token: oauth2.tokenFunction };
     const deployed = Object.values(functions)
       .flatMap((fn: Doc) => (fn.events ?? []).filter((event: Doc) => event.httpApi).map((event: Doc) => event.httpApi))
