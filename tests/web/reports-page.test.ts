@@ -41,9 +41,14 @@ async function refreshed(page: Page, action: () => Promise<unknown>): Promise<st
   };
   page.on('request', listen);
   await action();
-  await page.waitForFunction(`(document.body.dataset.ready ?? '') !== ${JSON.stringify(before)}`, undefined, {
-    timeout: 30_000,
-  });
+  // A function, not a string: the page's CSP forbids eval, which a string predicate needs.
+  await page.waitForFunction(
+    (previous: string) =>
+      ((globalThis as unknown as { document: { body: { dataset: { ready?: string } } } }).document.body.dataset.ready ??
+        '') !== previous,
+    before,
+    { timeout: 30_000 },
+  );
   page.off('request', listen);
   return urls;
 }
@@ -93,7 +98,10 @@ describe('GET /reports in a browser', () => {
     const week = await expectFiguresOf(first);
     expect(week.totals.sessions).toBeGreaterThan(0);
     for (const id of ['chart-time', 'chart-seat', 'chart-skill', 'chart-status']) {
-      const size = await page.locator(`#${id} canvas`).first().evaluate('(canvas) => canvas.width * canvas.height');
+      const size = await page
+        .locator(`#${id} canvas`)
+        .first()
+        .evaluate((canvas: { width: number; height: number }) => canvas.width * canvas.height);
       expect(Number(size)).toBeGreaterThan(10_000);
     }
 
