@@ -3,7 +3,7 @@
 // one PutItem, the envelope) in one run: bundle size, cold load, first push, warm time per push,
 // a CPU breakdown of the warm push, write units and cost per push type.
 // See bench/README.md. Exits 0 when it could measure, whatever the figures; non-zero on errors.
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -56,6 +56,10 @@ const config = {
   profileRounds: intEnv('BENCH_PROFILE_ROUNDS', 4, 1),
   /** Write units per push type: through DynamoDB Local (`local`) or skipped (`off`). */
   capacity: choiceEnv('BENCH_CAPACITY', 'local', ['local', 'off']),
+  /** Instructions per warm push under valgrind (opt-in, a few minutes): a figure load does not move. */
+  instructions: choiceEnv('BENCH_INSTRUCTIONS', '0', ['0', '1']) === '1',
+  /** Pushes the two valgrind runs per kind differ by (after 300 in both). */
+  instructionPushes: intEnv('BENCH_INSTRUCTION_PUSHES', 1000, 100),
   /** For the cost model only: one DynamoDB round trip from Lambda, in ms (not measured here). */
   dynamoDbRoundTripMs: intEnv('BENCH_DYNAMODB_RTT_MS', 5, 0),
 };
@@ -458,7 +462,10 @@ function startWarmChild(kind, bundle, stub, { warmup = config.warmup, env = {}, 
 
 /** The warm kinds: each handler, and the bare HTTP round trip to the stub (see warm-child.mjs). */
 const WARM_KINDS = ['floor', 'ours', 'transport'];
-const DYNAMODB_OPERATION = { ours: 'PutItem', floor: 'PutItem', transport: 'PutItem' };
+/** Our handler with its secrets in the environment: what reading them from SSM adds to a first push. */
+const ENV_SECRETS = 'ours, secrets in env';
+
+const DYNAMODB_OPERATION = { ours: 'PutItem', floor: 'PutItem', transport: 'PutItem', [ENV_SECRETS]: 'PutItem' };
 
 /** Runs `work` and checks that it made exactly `pushes` writes of `kind` at the stub (and a few secret reads). */
 async function expectStubCalls(stub, kind, pushes, work) {
@@ -536,14 +543,21 @@ async function warm(bundles, stub) {
 
 /**
  * As on Lambda, the first invocation follows loading at once: whatever the handler started at
- * init (secrets) is still on its way. Timed: that first `await handler(event)`.
+ * init (secrets) is still on its way. Timed: that first `await handler(event)`. With secrets in
+ * SSM, ours also runs with them in the environment, to tell what SSM adds.
  */
 async function firstPush(bundles, stub) {
-  const kinds = ['floor', 'ours'];
-  const runs = { floor: [], ours: [] };
+  const viaSsm = config.auth !== 'none' && config.secrets === 'ssm';
+  const kinds = ['floor', 'ours', ...(viaSsm ? [ENV_SECRETS] : [])];
+  const envSecrets = Object.fromEntries(
+    Object.entries(SECRETS).map(([name, value]) => [`TCCC_${name.toUpperCase().replace(/-/g, '_')}`, value]),
+  );
+  const runs = Object.fromEntries(kinds.map((kind) => [kind, []]));
   for (let i = 0; i < config.firstPushRuns; i++) {
     for (const kind of i % 2 === 0 ? kinds : [...kinds].reverse()) {
-      const child = startWarmChild(kind, bundles[kind].file, stub, { warmup: 1, execArgv: [] });
+      const env = kind === ENV_SECRETS ? { TCCC_SECRETS_PATH: '', ...envSecrets } : {};
+      const bundle = bundles[kind === ENV_SECRETS ? 'ours' : kind].file;
+      const child = startWarmChild(kind, bundle, stub, { warmup: 1, execArgv: [], env });
       try {
         const { result, operations } = await expectStubCalls(stub, kind, 1, () => child.ready);
         runs[kind].push({ ...result, operations });
@@ -559,6 +573,7 @@ async function firstPush(bundles, stub) {
       {
         firstPushMs: summary(runs[kind].map((run) => run.firstPushUs / 1000)),
         loadMs: summary(runs[kind].map((run) => run.loadMs)),
+        firstReplyMs: summary(runs[kind].map((run) => run.firstReplyMs)),
         operations: runs[kind][0].operations,
       },
     ]),
@@ -732,6 +747,56 @@ function costs(capacityResult, warmResult) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7. instructions per warm push, under valgrind (opt-in): a figure the machine's load hardly moves
+
+const INSTRUCTION_BASE_PUSHES = 300;
+
+/** Instructions (valgrind's I refs) of a process that loads `bundle`, pushes `pushes` times, exits. */
+function instructionsOf(kind, bundle, stub, pushes) {
+  const authorization = authorizationHeader();
+  const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null'];
+  const child = spawn('valgrind', [...args, process.execPath, path.join(root, 'bench', 'warm-child.mjs'), bundle], {
+    env: benchEnv(stub.url, {
+      BENCH_WARMUP: String(pushes),
+      BENCH_RUN_AND_EXIT: '1',
+      BENCH_TIMER_STRETCH: '200',
+      ...(authorization && { BENCH_AUTHORIZATION: authorization }),
+    }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => reject(new Error(`valgrind could not run: ${error.message}`)));
+    child.on('exit', (code) => {
+      const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
+      if (code !== 0 || !refs) reject(new Error(`valgrind run of ${kind} failed: exit ${code}\n${tail(stderr)}`));
+      else resolve(Number(refs.replaceAll(',', '')));
+    });
+  });
+}
+
+/** Per push: the difference between two runs that differ only in how many pushes they make. */
+async function instructions(bundles, stub) {
+  const result = {};
+  await Promise.all(
+    ['floor', 'ours'].map(async (kind) => {
+      const few = await instructionsOf(kind, bundles[kind].file, stub, INSTRUCTION_BASE_PUSHES);
+      const many = await instructionsOf(
+        kind,
+        bundles[kind].file,
+        stub,
+        INSTRUCTION_BASE_PUSHES + config.instructionPushes,
+      );
+      result[kind] = { perPush: (many - few) / config.instructionPushes, few, many };
+    }),
+  );
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
 // report
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -880,7 +945,7 @@ function capacityLines(capacityResult, costResult) {
 }
 
 /** For each target missed: what the measurements say about why. */
-function whyLines(targets, bundles, byOrigin, cold, first, profiles) {
+function whyLines(targets, bundles, byOrigin, cold, first, profiles, instructionCounts) {
   const lines = [];
   if (!targets.size.pass) {
     const top = byOrigin
@@ -897,17 +962,33 @@ function whyLines(targets, bundles, byOrigin, cold, first, profiles) {
     );
   }
   if (!targets.firstPush.pass) {
+    const envSecrets = first[ENV_SECRETS];
+    const ssm = envSecrets ? first.ours.firstPushMs.p50 - envSecrets.firstPushMs.p50 : undefined;
+    const rest = (envSecrets ?? first.ours).firstPushMs.p50 - first.floor.firstPushMs.p50;
     lines.push(
-      `first push FAIL: beyond the floor's first push, ours loads its push type's validator chunk, the SSM ` +
-        `chunk and client (secrets read: ${JSON.stringify(first.ours.operations)}), and runs its code unoptimised.`,
+      'first push FAIL: ' +
+        (ssm === undefined
+          ? ''
+          : `reading the secrets from SSM adds ${signed(ms(ssm), ssm)} (p50; the SSM chunk, its client and first ` +
+            `request: ${JSON.stringify(first.ours.operations)}); `) +
+        `with the secrets at hand, ours' first push is ${signed(ms(rest), rest)} beyond the floor's (its push ` +
+        "type's validator chunk, and its own code and Powertools run for the first time).",
     );
   }
-  if (!targets.warm.pass && profiles) {
-    const extra = GROUPS.map((group) => [group, profiles.ours.groups[group] - profiles.floor.groups[group]])
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 4)
-      .map(([group, value]) => `${group} ${signed(us(value), value)}`);
-    lines.push(`warm FAIL: per push, ours spends beyond the floor: ${extra.join(', ')} (CPU breakdown above).`);
+  if (!targets.warm.pass) {
+    const extra = profiles
+      ? GROUPS.map((group) => [group, profiles.ours.groups[group] - profiles.floor.groups[group]])
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([group, value]) => `${group} ${signed(us(value), value)}`)
+      : [];
+    const profiled = profiles
+      ? `per push, ours spends beyond the floor: ${extra.join(', ')} (CPU breakdown above).`
+      : '';
+    const counted = instructionCounts
+      ? ` Under valgrind ours runs ${times(instructionCounts.ours.perPush / instructionCounts.floor.perPush)} the floor's instructions per push.`
+      : '';
+    if (profiled || counted) lines.push(`warm FAIL: ${profiled}${counted}`);
   }
   return lines;
 }
@@ -920,6 +1001,7 @@ function report({
   profiles,
   capacityResult,
   costResult,
+  instructionCounts,
   targets,
   byOrigin,
   esbuild,
@@ -985,6 +1067,32 @@ function report({
     firstRow('first push after loading p50', 'p50', '<= +10 ms', verdict(targets.firstPush.pass)),
     firstRow('      mean', 'mean'),
     firstRow('      p90', 'p90'),
+    ...(first[ENV_SECRETS]
+      ? [
+          [
+            '      p50, ours: secrets in env',
+            ms(first[ENV_SECRETS].firstPushMs.p50),
+            ms(first.floor.firstPushMs.p50),
+            '',
+            signed(
+              ms(first[ENV_SECRETS].firstPushMs.p50 - first.floor.firstPushMs.p50),
+              first[ENV_SECRETS].firstPushMs.p50 - first.floor.firstPushMs.p50,
+            ),
+            '(info)',
+          ],
+        ]
+      : []),
+    [
+      '      start->first reply p50',
+      ms(first.ours.firstReplyMs.p50),
+      ms(first.floor.firstReplyMs.p50),
+      '',
+      signed(
+        ms(first.ours.firstReplyMs.p50 - first.floor.firstReplyMs.p50),
+        first.ours.firstReplyMs.p50 - first.floor.firstReplyMs.p50,
+      ),
+      '(info)',
+    ],
     warmRow('warm: per push mean', 'mean', '<= x1.10 (aim x1.05)', verdict(targets.warm.pass)),
     warmRow('      per push p50', 'p50'),
     warmRow('      per push p99', 'p99'),
@@ -1004,6 +1112,18 @@ function report({
       times(ours.childCpuUsPerPush / floor.childCpuUsPerPush),
       '(info)',
     ],
+    ...(instructionCounts
+      ? [
+          [
+            '      instructions per push',
+            `${(instructionCounts.ours.perPush / 1e6).toFixed(2)} M`,
+            `${(instructionCounts.floor.perPush / 1e6).toFixed(2)} M`,
+            '',
+            times(instructionCounts.ours.perPush / instructionCounts.floor.perPush),
+            '(info, valgrind)',
+          ],
+        ]
+      : []),
     [
       '      stub CPU per request',
       us(ours.stubCpuUsPerRequest),
@@ -1019,7 +1139,7 @@ function report({
     .filter(([key]) => key !== 'banner')
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
     .join(' ');
-  const why = whyLines(targets, bundles, byOrigin, cold, first, profiles);
+  const why = whyLines(targets, bundles, byOrigin, cold, first, profiles, instructionCounts);
   const lines = [
     '',
     `tccc-cdr-receiver bench: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? '?'}, ${os.platform()}/${os.arch()}, ` +
@@ -1087,6 +1207,7 @@ let first;
 let warmResult;
 let profiles;
 let capacityResult;
+let instructionCounts;
 try {
   process.stderr.write(`first push (${config.firstPushRuns} x 2 processes)... `);
   first = await firstPush(bundles, stub);
@@ -1097,8 +1218,12 @@ try {
     profiles = await cpuBreakdown(profBundles, stub);
   }
   if (config.capacity === 'local') {
-    process.stderr.write('write units (DynamoDB Local)...');
+    process.stderr.write('write units (DynamoDB Local)... ');
     capacityResult = await capacity(bundles, stub);
+  }
+  if (config.instructions) {
+    process.stderr.write('instructions (valgrind, minutes)...');
+    instructionCounts = await instructions(bundles, stub);
   }
   process.stderr.write('\n');
 } finally {
@@ -1118,6 +1243,7 @@ report({
   profiles,
   capacityResult,
   costResult,
+  instructionCounts,
   targets,
   byOrigin,
   esbuild,
@@ -1148,5 +1274,6 @@ const results = {
   cpuBreakdown: profiles,
   capacity: capacityResult,
   cost: costResult,
+  instructions: instructionCounts,
 };
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -6,6 +6,7 @@
 // over a keep-alive agent: the cost of the HTTP round trip alone, which both handlers pay.
 // Also, as run.mjs asks: one push of a given sample (for the write units and log bytes of each
 // push type), and a batch of pushes under the V8 CPU profiler (for the CPU breakdown).
+// With BENCH_RUN_AND_EXIT=1 (under valgrind, no IPC): the warm-up pushes, then exit.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -21,6 +22,13 @@ const authorization = process.env.BENCH_AUTHORIZATION;
 if (!bundlePath || !(warmup >= 1)) throw new Error('usage: warm-child.mjs <bundle> (env set by run.mjs)');
 
 const record = JSON.parse(readFileSync(path.join(root, 'events', 'video-cdr.sample.json'), 'utf8'));
+
+/** Under valgrind everything runs ~50x slower: the handler's timeouts are stretched alike. */
+const stretch = Number(process.env.BENCH_TIMER_STRETCH ?? 1);
+if (stretch > 1) {
+  const setTimeoutAsIs = globalThis.setTimeout;
+  globalThis.setTimeout = (callback, ms, ...args) => setTimeoutAsIs(callback, (ms ?? 0) * stretch, ...args);
+}
 
 /**
  * With BENCH_COUNT_OUTPUT=1, the bytes and lines the handler writes to stdout and stderr (its log
@@ -165,8 +173,11 @@ async function push(sample) {
 // The first push after loading: what a cold start adds to the first request (lazy chunks, first
 // connection, credential and secret lookups). Then the rest of the warm-up, untimed.
 const firstPushUs = await push();
+// Since the process started (performance.now()): a cold start's load and first push together.
+const firstReplyMs = performance.now();
 for (let n = 1; n < warmup; n++) await push();
-process.send({ type: 'ready', loadMs, firstPushUs });
+if (process.env.BENCH_RUN_AND_EXIT === '1') process.exit(0);
+process.send({ type: 'ready', loadMs, firstPushUs, firstReplyMs });
 
 // Then batches of timed pushes, one at a time when run.mjs asks, interleaved with the other kinds.
 process.on('message', async (message) => {

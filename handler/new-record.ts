@@ -4,6 +4,14 @@ import { MAX_RECEIPT_NOVELTIES, MAX_RECEIPT_POINTER_CHARS } from './limits';
 import { indexAttributesOf } from './store/index-attributes';
 import type { NewRecord, Receipt } from './store/record-store';
 
+/** At most MAX_RECEIPT_POINTER_CHARS, never cutting a surrogate pair in two (DynamoDB keeps valid text only). */
+function shortened(pointer: string): string {
+  if (pointer.length <= MAX_RECEIPT_POINTER_CHARS) return pointer;
+  const cut = pointer.slice(0, MAX_RECEIPT_POINTER_CHARS);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
 /**
  * A list of novelties fit for the receipt: at most MAX_RECEIPT_NOVELTIES pointers of at most
  * MAX_RECEIPT_POINTER_CHARS, and how many were left out. Unbounded, 16,000 pointers from a
@@ -11,7 +19,7 @@ import type { NewRecord, Receipt } from './store/record-store';
  */
 function bounded(name: 'unknownFields' | 'unknownValues', pointers: readonly string[]): Partial<Receipt> {
   if (pointers.length === 0) return {};
-  const kept = pointers.slice(0, MAX_RECEIPT_NOVELTIES).map((pointer) => pointer.slice(0, MAX_RECEIPT_POINTER_CHARS));
+  const kept = pointers.slice(0, MAX_RECEIPT_NOVELTIES).map(shortened);
   const omitted = pointers.length - kept.length;
   return { [name]: kept, ...(omitted > 0 && { [`${name}Omitted`]: omitted }) };
 }

@@ -8,7 +8,7 @@ import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
 import { envelopeReply } from './edge/reply';
 import { causeOf, classifyError, ERR_CODES, type ErrCodeName, Refusal, StorageUnavailable } from './errors';
 import { newRecordOf, receiptOf } from './new-record';
-import { boundedList, countMetric, logger, METRIC } from './observability';
+import { boundedList, countMetric, identifyOnMetricsLine, logger, METRIC } from './observability';
 import { quarantineEntry } from './quarantine-push';
 import { defaultStores } from './store/default-stores';
 import type { QuarantineStore } from './store/quarantine';
@@ -76,7 +76,13 @@ export function createPushHandler({
     }
     const outcome: SaveOutcome = await store.save(newRecordOf(push, receipt));
     countMetric(outcome === 'duplicate' ? METRIC.duplicate : METRIC.accepted, { action });
-    logger.info(`push ${outcome}`, { outcome });
+    identifyOnMetricsLine({
+      requestId: request.requestId,
+      pushId: request.headers['x-tccc-push-uuid'],
+      sessionId: push.sessionId,
+      outcome,
+    });
+    logger.debug(`push ${outcome}`, { outcome });
     return envelopeReply('OK', outcome === 'duplicate' ? 'ok: already stored' : 'ok: stored');
   }
 

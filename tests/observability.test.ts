@@ -5,6 +5,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 import { loadAuthConfig } from '../handler/auth/auth-config';
+import { logger } from '../handler/observability';
 import { createPushHandler } from '../handler/push';
 import { createDynamoDbClient } from '../handler/store/dynamodb-client';
 import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
@@ -144,6 +145,32 @@ describe('metrics: CloudWatch EMF', () => {
       ]),
     );
     expect(lines.find((line) => line._aws)?._aws.CloudWatchMetrics[0].Namespace).toBe('TcccCdrReceiver');
+  });
+
+  it('writes one line for an accepted push at INFO: its EMF line, which says which push it was', async () => {
+    const record = sampleRecord();
+    const event = pushEvent(record, {
+      headers: { 'content-type': 'application/json', 'x-tccc-push-uuid': 'one-line' },
+    });
+    logger.setLogLevel('INFO');
+    let lines: Array<Record<string, any>>;
+    try {
+      lines = await capture(() => handler(event));
+    } finally {
+      logger.setLogLevel('DEBUG');
+    }
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      PushAccepted: 1,
+      action: 'videoCdr',
+      requestId: event.requestContext.requestId,
+      pushId: 'one-line',
+      sessionId: record.SessionId,
+      outcome: 'stored',
+    });
+    // Metadata, not metrics: the directive names PushAccepted alone.
+    expect(metricNames(lines).map((metric) => metric.name)).toEqual(['PushAccepted']);
   });
 
   it('counts storage failures', async () => {

@@ -150,13 +150,22 @@ const currentKey = (action: string, naturalKey: string) => `R#${action}#${natura
 
 /** The receipt README describes for an accepted push, but for the time and version id (checked for their form). */
 function expectedReceipt(accepted: Accepted, pushId: string | undefined) {
+  /** README: the first 100 pointers of at most 256 characters, and how many more there were. */
+  const listed = (name: string, pointers: string[]) => {
+    if (pointers.length === 0) return {};
+    const kept = pointers.slice(0, 100).map((pointer) => {
+      const cut = pointer.slice(0, 256);
+      return /[\ud800-\udbff]$/.test(cut) && pointer.length > 256 ? cut.slice(0, -1) : cut;
+    });
+    return { [name]: kept.sort(), ...(pointers.length > 100 && { [`${name}Omitted`]: pointers.length - 100 }) };
+  };
   const { unknownFields, unknownValues } = accepted.novelties;
   return {
     action: accepted.type.action,
     ...(accepted.version !== undefined && { version: accepted.version }),
     ...(pushId !== undefined && { pushId }),
-    ...(unknownFields.length > 0 && { unknownFields: [...unknownFields].sort() }),
-    ...(unknownValues.length > 0 && { unknownValues: [...unknownValues].sort() }),
+    ...listed('unknownFields', unknownFields),
+    ...listed('unknownValues', unknownValues),
   };
 }
 
@@ -181,9 +190,11 @@ function receiptParts(item: Item) {
  * attributes, record field for field, and receipt (its key is the caller's to check); undefined if it is.
  */
 function itemProblem(item: Item, accepted: Accepted, pushId: string | undefined, requestIds: string[]) {
-  const { SessionId, recordKey: _key, action, ordering, record, receipt, ...others } = item;
+  // versionKept: a current item that came by the versions path says its version item exists.
+  const { SessionId, recordKey: _key, action, ordering, record, receipt, versionKept, ...others } = item;
   const { requestId, receivedAt, versionId, rest } = receiptParts(item);
   if (Object.keys(others).length > 0) return `unexpected attributes ${Object.keys(others).join(', ')}`;
+  if (versionKept !== undefined && versionKept !== true) return `versionKept ${JSON.stringify(versionKept)}`;
   if (SessionId !== accepted.sessionId) return `SessionId ${JSON.stringify(SessionId)}`;
   if (action !== accepted.type.action || ordering !== accepted.ordering)
     return `action ${action}, ordering ${ordering}`;

@@ -31,7 +31,7 @@ const push = (body: Buffer) =>
   fetch(`${receiver.base}/?action=videoCdr&version=1`, {
     method: 'POST',
     headers: { 'content-type': 'application/json;charset=utf8' },
-    body,
+    body: new Uint8Array(body),
   });
 
 function quarantineOf(endpoint: string) {

@@ -33,20 +33,21 @@ type Summary = { totals: { sessions: number; answered: number; avgWaitSeconds: n
 
 /** Waits for the page to finish a refresh after `action`, and answers the summary URLs it called. */
 async function refreshed(page: Page, action: () => Promise<unknown>): Promise<string[]> {
-  // These functions run in the page (self-contained); this project's types are Node's, hence `any`.
-  const before = await page.evaluate(() => (globalThis as any).document.body.dataset.ready ?? '');
+  // Expressions as text: these run in the browser, and this project's types are Node's.
+  const before = await page.evaluate<string>("document.body.dataset.ready ?? ''");
   const urls: string[] = [];
   const listen = (request: { url(): string }) => {
     if (request.url().includes('/reports/summary')) urls.push(request.url());
   };
   page.on('request', listen);
   await action();
+  // A function, not a string: the page's CSP forbids eval, which a string predicate needs.
   await page.waitForFunction(
-    (previous) => ((globalThis as any).document.body.dataset.ready ?? '') !== previous,
+    (previous: string) =>
+      ((globalThis as unknown as { document: { body: { dataset: { ready?: string } } } }).document.body.dataset.ready ??
+        '') !== previous,
     before,
-    {
-      timeout: 30_000,
-    },
+    { timeout: 30_000 },
   );
   page.off('request', listen);
   return urls;
@@ -100,7 +101,7 @@ describe('GET /reports in a browser', () => {
       const size = await page
         .locator(`#${id} canvas`)
         .first()
-        .evaluate((canvas: any) => canvas.width * canvas.height);
+        .evaluate((canvas: { width: number; height: number }) => canvas.width * canvas.height);
       expect(Number(size)).toBeGreaterThan(10_000);
     }
 
@@ -129,9 +130,7 @@ describe('GET /reports in a browser', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(
-      () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
-    );
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(OUTPUT, 'reports-page-phone.png'), fullPage: true });
 
