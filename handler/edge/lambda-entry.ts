@@ -18,7 +18,8 @@ export function withObservability(handle: Handler) {
     try {
       return await handle(event);
     } finally {
-      metrics.publishStoredMetrics();
+      // A read or token request usually counts nothing: then there is no EMF line to write (nor a warning).
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
     }
   };
