@@ -20,10 +20,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import { PUSH_TYPES as REGISTERED_TYPES } from '../../handler/decode/push-registry';
+import { pushTypeOf, PUSH_TYPES as REGISTERED_TYPES } from '../../handler/decode/push-registry';
 import { ERR_CODES } from '../../handler/errors';
 import { createPushHandler } from '../../handler/push';
 import { defaultStores } from '../../handler/store/default-stores';
+import { indexAttributesOf } from '../../handler/store/index-attributes';
+import { QUERY_ATTRIBUTE } from '../../handler/store/query-index';
 import { rawItems } from '../support/dynamodb';
 import {
   boundaryBodyArb,
@@ -191,9 +193,19 @@ function receiptParts(item: Item) {
  */
 function itemProblem(item: Item, accepted: Accepted, pushId: string | undefined, requestIds: string[]) {
   // versionKept: a current item that came by the versions path says its version item exists.
-  const { SessionId, recordKey: _key, action, ordering, record, receipt, versionKept, ...others } = item;
+  const { SessionId, recordKey, action, ordering, record, receipt, versionKept, ...rest0 } = item;
   const { requestId, receivedAt, versionId, rest } = receiptParts(item);
+  // Query-index keys: on a current item only, and those the query's own placement gives it.
+  const queryNames = new Set<string>(Object.values(QUERY_ATTRIBUTE));
+  const indexed = Object.fromEntries(Object.entries(rest0).filter(([name]) => queryNames.has(name)));
+  const others = Object.fromEntries(Object.entries(rest0).filter(([name]) => !queryNames.has(name)));
   if (Object.keys(others).length > 0) return `unexpected attributes ${Object.keys(others).join(', ')}`;
+  const registered = pushTypeOf(accepted.type.action);
+  const expectedIndex =
+    String(recordKey).startsWith('R#') && registered ? normalized(indexAttributesOf(registered, accepted)) : {};
+  if (!isDeepStrictEqual(indexed, expectedIndex)) {
+    return `query-index attributes ${JSON.stringify(indexed)} are not ${JSON.stringify(expectedIndex)}`;
+  }
   if (versionKept !== undefined && versionKept !== true) return `versionKept ${JSON.stringify(versionKept)}`;
   if (SessionId !== accepted.sessionId) return `SessionId ${JSON.stringify(SessionId)}`;
   if (action !== accepted.type.action || ordering !== accepted.ordering)
