@@ -2,8 +2,8 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
 import { type HttpRequest, toHttpRequest } from './edge/http-request';
 import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
-import { envelopeReply, jsonReply } from './edge/reply';
-import { causeOf, classifyError, Refusal } from './errors';
+import { envelopeReply, errorReply, getRouteOf, jsonReply } from './edge/reply';
+import { Refusal } from './errors';
 import { quoted } from './escape';
 import { MAX_SESSION_ID_LENGTH } from './limits';
 import { logger } from './observability';
@@ -87,21 +87,11 @@ export function createReadHandler({
     try {
       const request = toHttpRequest(event);
       logger.appendKeys({ requestId: request.requestId });
-      const [method, template = ''] = request.route.split(' ');
-      const route = Object.hasOwn(ROUTES, template) ? ROUTES[template] : undefined;
-      if (!route) throw new Refusal('NOT_FOUND', 'no such route');
-      if (method !== 'GET' || request.method !== 'GET') {
-        throw new Refusal('METHOD_NOT_ALLOWED', 'reads are GET');
-      }
+      const route = getRouteOf(request, ROUTES);
       await authorizeRead(event, request, { deployed, loadAuth });
       return await route(request, { store, sessions });
     } catch (error) {
-      const { code, errMsg } = classifyError(error);
-      const reply = envelopeReply(code, errMsg);
-      if (reply.statusCode >= 500) {
-        logger.error('read refused', { statusCode: reply.statusCode, errCode: code, errMsg, cause: causeOf(error) });
-      } else logger.warn('read refused', { statusCode: reply.statusCode, errCode: code, errMsg });
-      return reply;
+      return errorReply(error, 'read');
     }
   });
 }

@@ -2,8 +2,7 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
 import { type HttpRequest, toHttpRequest } from './edge/http-request';
 import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
-import { envelopeReply, jsonReply } from './edge/reply';
-import { causeOf, classifyError, Refusal } from './errors';
+import { errorReply, getRouteOf, jsonReply } from './edge/reply';
 import { logger } from './observability';
 import { authorizeRead } from './read-access';
 import { summarize } from './reports/summary';
@@ -59,19 +58,11 @@ export function createReportHandler({
     try {
       const request = toHttpRequest(event);
       logger.appendKeys({ requestId: request.requestId });
-      const [method, template = ''] = request.route.split(' ');
-      const route = Object.hasOwn(ROUTES, template) ? ROUTES[template] : undefined;
-      if (!route) throw new Refusal('NOT_FOUND', 'no such route');
-      if (method !== 'GET' || request.method !== 'GET') throw new Refusal('METHOD_NOT_ALLOWED', 'reports are GET');
+      const route = getRouteOf(request, ROUTES);
       if (deployed || !route.openLocally) await authorizeRead(event, request, { deployed, loadAuth });
       return await route.answer(request, reports);
     } catch (error) {
-      const { code, errMsg } = classifyError(error);
-      const reply = envelopeReply(code, errMsg);
-      if (reply.statusCode >= 500) {
-        logger.error('report refused', { statusCode: reply.statusCode, errCode: code, errMsg, cause: causeOf(error) });
-      } else logger.warn('report refused', { statusCode: reply.statusCode, errCode: code, errMsg });
-      return reply;
+      return errorReply(error, 'report');
     }
   });
 }
