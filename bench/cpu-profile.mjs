@@ -24,8 +24,14 @@ const SDK_DEPENDENCIES = new Set(['mnemonist', 'obliterator', 'bowser', 'tslib',
 export function originOf(modulePath) {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(modulePath);
   if (match) return match[1];
+  // Our own source, from the project root (a path outside it may start with ../).
   const parts = modulePath.split('/');
-  return parts.length > 2 ? parts.slice(0, 2).join('/') : modulePath;
+  const start = Math.max(
+    0,
+    parts.findIndex((part) => part === 'handler' || part === 'bench'),
+  );
+  const own = parts.slice(start);
+  return own.length > 2 ? own.slice(0, 2).join('/') : own.join('/');
 }
 
 /** The group an origin (package or source folder) belongs to. */
@@ -44,7 +50,7 @@ function lineOrigins(file) {
   let current;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const comment = /^\s*\/\/ ((?:node_modules|handler|bench)\/\S+)$/.exec(line);
+    const comment = /^\s*\/\/ (\S*(?:node_modules|handler|bench)\/\S+\.(?:[cm]?[jt]s|json))$/.exec(line);
     const commonJs = /__commonJS\(\{\s*"([^"]+)"/.exec(line);
     if (comment) current = originOf(comment[1]);
     else if (commonJs) current = originOf(commonJs[1]);

@@ -50,8 +50,8 @@ export function countMetric(name: MetricName, dimensions: { action: string } | R
 /**
  * What identifies a push, on the request's EMF line as metadata (kept in the log event, searchable
  * in Logs Insights, not published as metrics). An accepted push writes this one line at INFO
- * rather than a log line of its own besides: that line cost more CPU than the push's metrics and
- * most of its log bytes (bench/README.md).
+ * rather than a log line of its own besides, which doubled its log bytes and cost a write
+ * (bench/README.md).
  */
 export function identifyOnMetricsLine(keys: Readonly<Record<string, string | undefined>>): void {
   for (const [key, value] of Object.entries(keys)) if (value !== undefined) metrics.addMetadata(key, value);
