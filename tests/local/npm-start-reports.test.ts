@@ -40,7 +40,14 @@ describe('npm start runs the reports stream consumer', () => {
     expect(body.groups.find((g) => g.key === '2025-01-01T00:00')?.sessions).toBe(1);
 
     await push({ ...first, AcceptTimestamp: 1_735_689_650, EndedTimestamp: 1_735_696_800, EndStatusString: 'ok' });
-    body = await eventually(summary, (s) => s.totals?.answered === 1);
+    // The consumer recounts the new hour and the old one in turn: a read in between may see
+    // the session in both, so wait for the settled state, not the first sign of the move.
+    const hour = (s: Awaited<ReturnType<typeof summary>>, key: string) =>
+      s.groups?.find((g) => g.key === key)?.sessions;
+    body = await eventually(
+      summary,
+      (s) => s.totals?.answered === 1 && hour(s, '2025-01-01T00:00') === 0 && hour(s, '2025-01-01T02:00') === 1,
+    );
     expect(body.totals).toMatchObject({ sessions: 1, answered: 1 });
     expect(body.groups.find((g) => g.key === '2025-01-01T00:00')?.sessions).toBe(0);
     expect(body.groups.find((g) => g.key === '2025-01-01T02:00')?.sessions).toBe(1);
