@@ -1,10 +1,8 @@
-import { Refusal } from '../errors';
-
 /**
  * Hour and day buckets local to an IANA time zone, with the runtime's own Intl (full ICU
  * in Node.js): `2026-11-27T14:00` and `2026-11-27`. Intl is asked only for the zone's
  * offset, and only where it may change; the buckets themselves are arithmetic on the
- * local wall clock.
+ * local wall clock. Imports nothing: the reports page (web/reports/) bundles it too.
  */
 export type TimeGrouping = 'hour' | 'day';
 
@@ -28,19 +26,13 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The zone as given once Intl knows it (ICU would rename Asia/Kolkata Asia/Calcutta), or a 1009 refusal naming `tz`. */
-export function timeZoneOf(value: string | undefined): string {
-  if (value === undefined) return 'UTC';
-  const refusal = new Refusal(
-    'INVALID_PARAMETER',
-    'query parameter tz must be an IANA time zone such as Asia/Shanghai',
-  );
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(value)) throw refusal;
+/** Whether Intl knows the zone (ICU would rename Asia/Kolkata Asia/Calcutta, so the name is kept as given). */
+export function isTimeZone(value: string): boolean {
   try {
     formatterOf(value);
-    return value;
+    return true;
   } catch {
-    throw refusal;
+    return false;
   }
 }
 

@@ -1,13 +1,20 @@
 import { SESSION_ACTIONS } from '../decode/push-registry';
 import { Refusal } from '../errors';
 import { parseRange, refuseUnknownParameters } from '../query/instants';
-import { timeZoneOf } from './local-time';
+import { isTimeZone } from './local-time';
 import type { GroupBy, SummaryRequest } from './summary';
 
 const GROUP_BYS: readonly GroupBy[] = ['hour', 'day', 'seat', 'skillGroup', 'status'];
 const KNOWN = ['from', 'to', 'groupBy', 'action', 'tz'] as const;
 /** A year and a day: by hour, at most ~8,800 groups in one reply. */
 export const MAX_RANGE_DAYS = 366;
+
+/** The zone as given once Intl knows it, or a 1009 refusal naming `tz`. */
+function timeZoneOf(value: string | undefined): string {
+  if (value === undefined) return 'UTC';
+  if (/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(value) && isTimeZone(value)) return value;
+  throw new Refusal('INVALID_PARAMETER', 'query parameter tz must be an IANA time zone such as Asia/Shanghai');
+}
 
 /** `GET /reports/summary?from&to&groupBy[&action][&tz]`, checked whole; a bad parameter is refused by name. */
 export function parseSummaryRequest(query: Readonly<Record<string, string>>): SummaryRequest {

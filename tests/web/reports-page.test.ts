@@ -88,6 +88,10 @@ describe('GET /reports in a browser', () => {
 
     const first = await refreshed(page, () => page.goto(`${receiver.base}/reports`));
     expect(first.some((url) => url.includes('groupBy=day') && url.includes('tz=Asia%2FShanghai'))).toBe(true);
+    // The last 7 days run from a Shanghai midnight (16:00 UTC) to the one after today.
+    const range = new URL(first[0] as string).searchParams;
+    expect(range.get('from')).toMatch(/T16:00:00\.000Z$/);
+    expect(Date.parse(range.get('to') ?? '') - Date.parse(range.get('from') ?? '')).toBe(7 * 86_400_000);
 
     async function expectFiguresOf(urls: string[]) {
       const timeUrl = urls.find((url) => /groupBy=(hour|day)/.test(url)) as string;

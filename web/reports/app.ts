@@ -5,23 +5,14 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+// Shared with the handler, so that there is one definition of what a summary answers and of
+// a zone's offset: types, and a helper that imports nothing Node-only.
+import { offsetAt } from '../../handler/reports/local-time';
+import type { Summary } from '../../handler/reports/summary';
+import type { Figures } from '../../handler/reports/tally';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-interface Figures {
-  sessions: number;
-  answered: number;
-  unanswered: number;
-  answerRate: number | null;
-  avgWaitSeconds: number | null;
-  maxWaitSeconds: number | null;
-  avgHandleSeconds: number | null;
-  byStatus: Record<string, number>;
-}
-interface Summary {
-  totals: Figures;
-  groups: Array<Figures & { key: string | null }>;
-}
 interface StoredRecord {
   action: string;
   record: Record<string, unknown>;
@@ -38,29 +29,8 @@ const state = {
 
 // ---- time zones: local midnights as instants, with Intl only ----
 
-function offsetMs(instant: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  for (const part of format.formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  const wall = Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return wall - Math.floor(instant / 1000) * 1000;
-}
+/** The zone's offset at an instant, in ms (the shared helper counts whole seconds). */
+const offsetMs = (instant: number, timeZone: string): number => offsetAt(Math.floor(instant / 1000), timeZone) * 1000;
 
 /** The instant a wall-clock time of `timeZone` happens (the later one when it happens twice). */
 function zonedInstant(wall: number, timeZone: string): number {
