@@ -1,16 +1,7 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  type AggregateDimension,
-  aggregatePartition,
-  bucketSortKey,
-  contributionPartition,
-  PK,
-  REVISION_SK,
-  SK,
-} from '../store/report-layout';
+import { AGGREGATE_DIMENSIONS, bucketItem, contributionItem, type Item, revisionKey } from '../store/report-layout';
 import type { Contribution } from './contribution';
-import { groupContributions, groupsToJson } from './grouping';
-import { DAY, HOUR, type Level, QUARTER } from './segments';
+import { groupContributions } from './grouping';
+import { DAY, HOUR, QUARTER } from './segments';
 
 export interface CountedSession {
   readonly action: string;
@@ -18,10 +9,6 @@ export interface CountedSession {
   readonly versionId: string;
   readonly contribution: Contribution;
 }
-
-type Item = Record<string, AttributeValue>;
-
-const DIMENSIONS: readonly AggregateDimension[] = ['all', 'seat', 'skillGroup', 'status'];
 
 /**
  * Every item of the report table for a set of sessions at once, with the stream consumer's
@@ -38,31 +25,13 @@ export function* reportItemsOf(sessions: Iterable<CountedSession>): Generator<It
     const quarter = quarters.get(key) ?? { action: session.action, start, members: [] };
     quarter.members.push(session);
     quarters.set(key, quarter);
-    yield {
-      [PK]: { S: contributionPartition(session.action, start) },
-      [SK]: { S: session.hash },
-      c: { S: JSON.stringify(session.contribution) },
-      v: { S: session.versionId },
-    };
+    yield contributionItem(session.action, start, session.hash, session.contribution, session.versionId);
   }
-  const bucket = (
-    action: string,
-    dimension: AggregateDimension,
-    level: Level,
-    start: number,
-    rev: number,
-    members: Contribution[],
-  ): Item => ({
-    [PK]: { S: aggregatePartition(action, dimension, level, start) },
-    [SK]: { S: bucketSortKey(start) },
-    rev: { N: String(rev) },
-    g: { S: groupsToJson(groupContributions(members, dimension)) },
-  });
   const hours = new Map<string, { action: string; start: number; rev: number; members: Contribution[] }>();
   for (const { action, start, members } of quarters.values()) {
     const contributions = members.map((member) => member.contribution);
-    yield { [PK]: { S: contributionPartition(action, start) }, [SK]: { S: REVISION_SK }, rev: { N: '1' } };
-    yield bucket(action, 'all', 'Q', start, 1, contributions);
+    yield { ...revisionKey(action, start), rev: { N: '1' } };
+    yield bucketItem(action, 'all', 'Q', start, 1, groupContributions(contributions, 'all'));
     const hourStart = Math.floor(start / HOUR) * HOUR;
     const hour = hours.get(`${action}#${hourStart}`) ?? { action, start: hourStart, rev: 0, members: [] };
     hour.rev += 1;
@@ -71,7 +40,9 @@ export function* reportItemsOf(sessions: Iterable<CountedSession>): Generator<It
   }
   const days = new Map<string, { action: string; start: number; rev: number; members: Contribution[] }>();
   for (const { action, start, rev, members } of hours.values()) {
-    for (const dimension of DIMENSIONS) yield bucket(action, dimension, 'H', start, rev, members);
+    for (const dimension of AGGREGATE_DIMENSIONS) {
+      yield bucketItem(action, dimension, 'H', start, rev, groupContributions(members, dimension));
+    }
     const dayStart = Math.floor(start / DAY) * DAY;
     const day = days.get(`${action}#${dayStart}`) ?? { action, start: dayStart, rev: 0, members: [] };
     day.rev += rev;
@@ -79,6 +50,8 @@ export function* reportItemsOf(sessions: Iterable<CountedSession>): Generator<It
     days.set(`${action}#${dayStart}`, day);
   }
   for (const { action, start, rev, members } of days.values()) {
-    for (const dimension of DIMENSIONS) yield bucket(action, dimension, 'D', start, rev, members);
+    for (const dimension of AGGREGATE_DIMENSIONS) {
+      yield bucketItem(action, dimension, 'D', start, rev, groupContributions(members, dimension));
+    }
   }
 }

@@ -1,5 +1,4 @@
 import {
-  type AttributeValue,
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -12,23 +11,24 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StorageUnavailable } from '../errors';
 import type { Contribution } from '../reports/contribution';
-import { groupContributions, groupsFromJson, groupsToJson, mergeGroups } from '../reports/grouping';
+import { groupContributions, groupsFromJson, mergeGroups } from '../reports/grouping';
 import { DAY, HOUR, type Level, QUARTER } from '../reports/segments';
 import type { Tally } from '../reports/tally';
 import {
+  AGGREGATE_DIMENSIONS,
   type AggregateDimension,
   aggregatePartition,
+  bucketItem,
   bucketSortKey,
+  contributionItem,
   contributionPartition,
+  type Item,
   PK,
   REVISION_SK,
+  revisionKey,
   SK,
 } from './report-layout';
 import type { ContributionChange, Group, ReportStore } from './report-store';
-
-type Item = Record<string, AttributeValue>;
-
-const DIMENSIONS: readonly AggregateDimension[] = ['all', 'seat', 'skillGroup', 'status'];
 
 function unavailable(operation: string, error: unknown): StorageUnavailable {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -58,12 +58,7 @@ export class DynamoDbReportStore implements ReportStore {
         this.client.send(
           new PutItemCommand({
             TableName: this.tableName,
-            Item: {
-              [PK]: { S: contributionPartition(action, quarter) },
-              [SK]: { S: hash },
-              c: { S: JSON.stringify(put.contribution) },
-              v: { S: put.versionId },
-            },
+            Item: contributionItem(action, quarter, hash, put.contribution, put.versionId),
           }),
         ),
       );
@@ -88,7 +83,7 @@ export class DynamoDbReportStore implements ReportStore {
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { [PK]: { S: contributionPartition(action, quarterStart) }, [SK]: { S: REVISION_SK } },
+          Key: revisionKey(action, quarterStart),
           UpdateExpression: 'ADD rev :one',
           ExpressionAttributeValues: { ':one': { N: '1' } },
         }),
@@ -113,7 +108,7 @@ export class DynamoDbReportStore implements ReportStore {
     const hourRevision = revisions.reduce((sum, revision) => sum + revision, 0);
     if (hourRevision > 0) {
       const all = contents.flat();
-      for (const dimension of DIMENSIONS) {
+      for (const dimension of AGGREGATE_DIMENSIONS) {
         writes.push(
           this.putBucket(action, dimension, 'H', hourStart, hourRevision, groupContributions(all, dimension)),
         );
@@ -124,7 +119,7 @@ export class DynamoDbReportStore implements ReportStore {
 
   async recountDay(action: string, dayStart: number): Promise<void> {
     await Promise.all(
-      DIMENSIONS.map(async (dimension) => {
+      AGGREGATE_DIMENSIONS.map(async (dimension) => {
         const hours = await this.bucketItems(action, dimension, 'H', dayStart, dayStart + DAY, true);
         const revision = hours.reduce((sum, item) => sum + Number(item.rev?.N ?? 0), 0);
         if (revision === 0) return;
@@ -193,10 +188,7 @@ export class DynamoDbReportStore implements ReportStore {
   }
 
   private async quarterRevisions(action: string, quarters: number[]): Promise<number[]> {
-    const keys = quarters.map((quarter) => ({
-      [PK]: { S: contributionPartition(action, quarter) },
-      [SK]: { S: REVISION_SK },
-    }));
+    const keys = quarters.map((quarter) => revisionKey(action, quarter));
     const found = new Map<string, number>();
     let pending: Item[] = keys;
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -226,12 +218,7 @@ export class DynamoDbReportStore implements ReportStore {
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: {
-            [PK]: { S: aggregatePartition(action, dimension, level, start) },
-            [SK]: { S: bucketSortKey(start) },
-            rev: { N: String(revision) },
-            g: { S: groupsToJson(groups) },
-          },
+          Item: bucketItem(action, dimension, level, start, revision, groups),
           ConditionExpression: 'attribute_not_exists(rev) OR rev < :rev',
           ExpressionAttributeValues: { ':rev': { N: String(revision) } },
         }),
