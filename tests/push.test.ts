@@ -131,24 +131,19 @@ describe('push endpoint, through the real handler into DynamoDB Local', () => {
   });
 
   describe('refuses bad requests with a specific envelope and stores nothing', () => {
-    const cases: Array<
-      [string, () => { sessionId: string; event: Parameters<typeof handler>[0] }, ErrCodeName, RegExp]
-    > = [
-      [
-        'a wrong type',
-        () => {
-          const record = sampleRecord({ SdkAppId: '1400000214' });
-          return { sessionId: record.SessionId, event: pushEvent(record) };
-        },
-        'SCHEMA_VIOLATION',
-        /\/SdkAppId must be integer/,
-      ],
+    type Attempt = () => { sessionId: string; event: Parameters<typeof handler>[0] };
+    /** The sample record with `overrides`, pushed as `spec` says. */
+    const pushOf =
+      (overrides: Record<string, unknown> = {}, spec: Parameters<typeof pushEvent>[1] = {}): Attempt =>
+      () => {
+        const record = sampleRecord(overrides);
+        return { sessionId: record.SessionId, event: pushEvent(record, spec) };
+      };
+    const cases: Array<[string, Attempt, ErrCodeName, RegExp]> = [
+      ['a wrong type', pushOf({ SdkAppId: '1400000214' }), 'SCHEMA_VIOLATION', /\/SdkAppId must be integer/],
       [
         'a wrong type deep inside SeatUser',
-        () => {
-          const record = sampleRecord({ SeatUser: { SkillGroupNameList: ['a', 7] } });
-          return { sessionId: record.SessionId, event: pushEvent(record) };
-        },
+        pushOf({ SeatUser: { SkillGroupNameList: ['a', 7] } }),
         'SCHEMA_VIOLATION',
         /\/SeatUser\/SkillGroupNameList\/1 must be string/,
       ],
@@ -161,15 +156,7 @@ describe('push endpoint, through the real handler into DynamoDB Local', () => {
         'SCHEMA_VIOLATION',
         /\/EndedTimestamp is required/,
       ],
-      [
-        'a negative timestamp',
-        () => {
-          const record = sampleRecord({ StartTimestamp: -1 });
-          return { sessionId: record.SessionId, event: pushEvent(record) };
-        },
-        'SCHEMA_VIOLATION',
-        /\/StartTimestamp must be >= 0/,
-      ],
+      ['a negative timestamp', pushOf({ StartTimestamp: -1 }), 'SCHEMA_VIOLATION', /\/StartTimestamp must be >= 0/],
       [
         'an integer beyond 2^53 in an undocumented field',
         () => {
@@ -182,76 +169,33 @@ describe('push endpoint, through the real handler into DynamoDB Local', () => {
       ],
       [
         'an unknown action',
-        () => {
-          const record = sampleRecord();
-          return {
-            sessionId: record.SessionId,
-            event: pushEvent(record, { query: { action: 'specifiedSeat', version: '1' } }),
-          };
-        },
+        pushOf({}, { query: { action: 'specifiedSeat', version: '1' } }),
         'UNKNOWN_PUSH_TYPE',
         /action is not one of cdr, record, voicemail, imcdr, videoCdr$/,
       ],
       [
         'an unknown version',
-        () => {
-          const record = sampleRecord();
-          return {
-            sessionId: record.SessionId,
-            event: pushEvent(record, { query: { action: 'videoCdr', version: '2' } }),
-          };
-        },
+        pushOf({}, { query: { action: 'videoCdr', version: '2' } }),
         'UNKNOWN_PUSH_TYPE',
         /version is not accepted for action=videoCdr; expected 1$/,
       ],
-      [
-        'no query string',
-        () => {
-          const record = sampleRecord();
-          return { sessionId: record.SessionId, event: pushEvent(record, { query: null }) };
-        },
-        'UNKNOWN_PUSH_TYPE',
-        /action is missing/,
-      ],
-      [
-        'a GET',
-        () => {
-          const record = sampleRecord();
-          return { sessionId: record.SessionId, event: pushEvent(record, { method: 'GET' }) };
-        },
-        'METHOD_NOT_ALLOWED',
-        /method GET/,
-      ],
+      ['no query string', pushOf({}, { query: null }), 'UNKNOWN_PUSH_TYPE', /action is missing/],
+      ['a GET', pushOf({}, { method: 'GET' }), 'METHOD_NOT_ALLOWED', /method GET/],
       [
         'a form content type',
-        () => {
-          const record = sampleRecord();
-          return {
-            sessionId: record.SessionId,
-            event: pushEvent(record, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
-          };
-        },
+        pushOf({}, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
         'UNSUPPORTED_MEDIA_TYPE',
         /expected application\/json;charset=utf8/,
       ],
       [
         'a charset other than UTF-8',
-        () => {
-          const record = sampleRecord();
-          return {
-            sessionId: record.SessionId,
-            event: pushEvent(record, { headers: { 'content-type': 'application/json;charset=gbk' } }),
-          };
-        },
+        pushOf({}, { headers: { 'content-type': 'application/json;charset=gbk' } }),
         'UNSUPPORTED_MEDIA_TYPE',
         /charset=gbk/,
       ],
       [
         'a body over the cap',
-        () => {
-          const record = sampleRecord({ ClientData: 'x'.repeat(MAX_BODY_BYTES) });
-          return { sessionId: record.SessionId, event: pushEvent(record) };
-        },
+        pushOf({ ClientData: 'x'.repeat(MAX_BODY_BYTES) }),
         'BODY_TOO_LARGE',
         new RegExp(`limit is ${MAX_BODY_BYTES} bytes`),
       ],
