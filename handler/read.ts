@@ -1,12 +1,12 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
-import { type HttpRequest, toHttpRequest } from './edge/http-request';
-import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
-import { envelopeReply, errorReply, getRouteOf, jsonReply } from './edge/reply';
+import { getRoutesHandler } from './edge/get-routes';
+import type { HttpRequest } from './edge/http-request';
+import type { ApiGatewayEvent } from './edge/lambda-entry';
+import { envelopeReply, jsonReply } from './edge/reply';
 import { Refusal } from './errors';
 import { quoted } from './escape';
 import { MAX_SESSION_ID_LENGTH } from './limits';
-import { logger } from './observability';
 import { encodeCursor } from './query/cursor';
 import { parseSessionQuery } from './query/session-query-params';
 import { authorizeRead } from './read-access';
@@ -83,16 +83,9 @@ export function createReadHandler({
   loadAuth = cachedAuthConfig(),
   deployed = isDeployed(),
 }: ReadDependencies) {
-  return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
-    try {
-      const request = toHttpRequest(event);
-      logger.appendKeys({ requestId: request.requestId });
-      const route = getRouteOf(request, ROUTES);
-      await authorizeRead(event, request, { deployed, loadAuth });
-      return await route(request, { store, sessions });
-    } catch (error) {
-      return errorReply(error, 'read');
-    }
+  return getRoutesHandler('read', ROUTES, async (route, request, event) => {
+    await authorizeRead(event, request, { deployed, loadAuth });
+    return route(request, { store, sessions });
   });
 }
 

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
-import { type HttpRequest, toHttpRequest } from './edge/http-request';
-import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
-import { errorReply, getRouteOf, jsonReply } from './edge/reply';
-import { logger } from './observability';
+import { getRoutesHandler } from './edge/get-routes';
+import type { HttpRequest } from './edge/http-request';
+import type { ApiGatewayEvent } from './edge/lambda-entry';
+import { jsonReply } from './edge/reply';
 import { authorizeRead } from './read-access';
 import { summarize } from './reports/summary';
 import { parseSummaryRequest } from './reports/summary-params';
@@ -54,16 +54,9 @@ export function createReportHandler({
   loadAuth = cachedAuthConfig(),
   deployed = isDeployed(),
 }: ReportDependencies) {
-  return withObservability(async (event: ApiGatewayEvent): Promise<APIGatewayProxyResult> => {
-    try {
-      const request = toHttpRequest(event);
-      logger.appendKeys({ requestId: request.requestId });
-      const route = getRouteOf(request, ROUTES);
-      if (deployed || !route.openLocally) await authorizeRead(event, request, { deployed, loadAuth });
-      return await route.answer(request, reports);
-    } catch (error) {
-      return errorReply(error, 'report');
-    }
+  return getRoutesHandler('report', ROUTES, async (route, request, event) => {
+    if (deployed || !route.openLocally) await authorizeRead(event, request, { deployed, loadAuth });
+    return route.answer(request, reports);
   });
 }
 
