@@ -18,7 +18,11 @@ const SERVICE = 'tccc-cdr-receiver';
 const FORWARDED = [/^\/reports\/summary$/, /^\/sessions$/, /^\/sessions\/[^/]+(\/versions)?$/];
 
 const { values } = parseArgs({
-  options: { stage: { type: 'string' }, region: { type: 'string' }, port: { type: 'string', default: process.env.REPORTS_PORT || '3100' } },
+  options: {
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    port: { type: 'string', default: process.env.REPORTS_PORT || '3100' },
+  },
 });
 if (!values.stage || !values.region || !/^\d{1,5}$/.test(values.port ?? '')) {
   console.error('usage: [REPORTS_PORT=3100] npm run reports -- --stage <stage> --region <region> [--port 3100]');
