@@ -9,8 +9,8 @@ import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
 import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
-import { runShell, userEnv } from '../support/local-receiver';
-import { documented } from '../support/readme';
+import { userEnv } from '../support/local-receiver';
+import { documented, runDocumented } from '../support/readme';
 
 /**
  * The README's commands for a deployed stage (`--stage prod --region ap-southeast-1`), run as
@@ -34,7 +34,7 @@ const operatorEnv = () => {
     NO_COLOR: '1',
   };
 };
-const run = (command: string) => runShell(command, operatorEnv());
+const run = (command: string) => runDocumented(command, operatorEnv());
 
 async function currentItem(sessionId: string, recordKey: string) {
   const { Item } = await client.send(

@@ -1,12 +1,15 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
+const root = path.join(__dirname, '..', '..');
 
 /**
  * The commands README.md shows, as a reader copies them: every line of its ```sh blocks and
  * every inline code span, trimmed, without a trailing `# comment`.
  */
 export function readmeCommands(): string[] {
-  const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const commands: string[] = [];
   for (const [, block] of readme.matchAll(/^ *```sh\n([\s\S]*?)^ *```$/gm)) {
     for (const line of (block as string).split('\n')) commands.push(line.replace(/\s+#.*$/, '').trim());
@@ -22,4 +25,22 @@ export function readmeCommands(): string[] {
 export function documented(command: string): string {
   if (!readmeCommands().includes(command)) throw new Error(`README.md does not show \`${command}\``);
   return command;
+}
+
+/**
+ * Runs a README command line in bash from the project folder, as a reader pastes it: its exit
+ * code, what the command itself printed (npm's two `> script` lines dropped) and its stderr.
+ */
+export function runDocumented(
+  command: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout: stdout.replace(/^\n> [^\n]*\n> [^\n]*\n\n/, ''), stderr }));
+  });
 }
