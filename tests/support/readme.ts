@@ -5,14 +5,17 @@ import path from 'node:path';
 const root = path.join(__dirname, '..', '..');
 
 /**
- * The commands README.md shows, as a reader copies them: every line of its ```sh blocks and
- * every inline code span, trimmed, without a trailing `# comment`.
+ * The commands README.md shows, as a reader copies them: every line of its ```sh blocks (a
+ * line ending in `\` joined to the next) and every inline code span, trimmed, without a
+ * trailing `# comment`.
  */
 export function readmeCommands(): string[] {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const commands: string[] = [];
   for (const [, block] of readme.matchAll(/^ *```sh\n([\s\S]*?)^ *```$/gm)) {
-    for (const line of (block as string).split('\n')) commands.push(line.replace(/\s+#.*$/, '').trim());
+    // A line ending in a backslash goes on with the next, as bash reads it.
+    const lines = (block as string).replace(/\\\n\s*/g, '').split('\n');
+    for (const line of lines) commands.push(line.replace(/\s+#.*$/, '').trim());
   }
   for (const [, span] of readme.matchAll(/`([^`\n]+)`/g)) commands.push((span as string).trim());
   return commands.filter((command) => command !== '');
