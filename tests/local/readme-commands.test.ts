@@ -83,6 +83,18 @@ describe('the README’s npm start and curl lines, run as written', () => {
     expect(await stopReceiver(receiver.running)).toBe(true);
   }, 180_000);
 
+  it('PORT=3999 npm start: listens there, and Ctrl-C stops it', async () => {
+    const port = await freePort();
+    const receiver = await start(
+      documented('PORT=3999 npm start').replace('3999', String(port)),
+      path.join(data.dir, 'port'),
+    );
+    expect(receiver.port).toBe(port);
+    const pushed = await shell(receiver.command(documented(PUSH_SAMPLE)));
+    expect(JSON.parse(pushed.stdout)).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
+    expect(await stopReceiver(receiver.running)).toBe(true);
+  }, 180_000);
+
   it("TCCC_AUTH=basic TCCC_BASIC_USERNAME=tccc TCCC_BASIC_PASSWORD='…' npm start, then curl -u tccc:'…'", async () => {
     const receiver = await start(
       documented("TCCC_AUTH=basic TCCC_BASIC_USERNAME=tccc TCCC_BASIC_PASSWORD='…' npm start"),
