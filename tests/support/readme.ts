@@ -31,15 +31,16 @@ export function documented(command: string): string {
 }
 
 /**
- * Runs a README command line in bash from the project folder, as a reader pastes it: its exit
+ * Runs a README command line in bash in the project folder (or `cwd`), as a reader pastes it: its exit
  * code, what the command itself printed (npm's two `> script` lines dropped) and its stderr.
  */
 export function runDocumented(
   command: string,
   env: NodeJS.ProcessEnv,
+  cwd = root,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
