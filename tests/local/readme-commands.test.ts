@@ -54,7 +54,7 @@ async function start(line: string, dir: string): Promise<Started> {
 const shell = (command: string) => runDocumented(command, userEnv({}));
 
 describe('the README’s npm start and curl lines, run as written', () => {
-  it('PORT=3100 DYNAMODB_PORT=8100 LAMBDA_PORT=3102 DYNAMODB_DATA_DIR=… npm start, then the quick start’s push and read', async () => {
+  it('PORT=3100 DYNAMODB_PORT=8100 LAMBDA_PORT=3102 DYNAMODB_DATA_DIR=… npm start, then the quick start’s push and read, and npx serverless invoke local spelled out', async () => {
     const [http, dynamodb, lambda] = [await freePort(), await freePort(), await freePort()];
     const dir = path.join(data.dir, 'receiver-data');
     const line = documented(
@@ -80,6 +80,28 @@ describe('the README’s npm start and curl lines, run as written', () => {
     expect(session.items).toEqual([{ action: 'videoCdr', record: sample, receipt: expect.any(Object) }]);
     // The records are where DYNAMODB_DATA_DIR said.
     expect(readdirSync(dir).length).toBeGreaterThan(0);
+
+    // `npm run invoke` spelled out, "run that yourself if you prefer": the environment it names.
+    const event = 'events/http-api-v2.cdr.json';
+    const invoked = await runDocumented(
+      documented('npx serverless invoke local --stage dev --function <fn> --path <event>')
+        .replace('<fn>', 'push')
+        .replace('<event>', event),
+      userEnv({
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamodb}`,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        SLS_TELEMETRY_DISABLED: '1',
+      }),
+    );
+    expect(invoked.code).toBe(0);
+    expect(invoked.stdout).toContain('"statusCode": 200');
+    expect(invoked.stdout).toContain('{\\"ErrCode\\":0,\\"ErrMsg\\":\\"ok: stored\\"}');
+    const { body } = JSON.parse(readFileSync(path.join(root, event), 'utf8'));
+    const voice = await shell(
+      receiver.command(`curl -sS http://localhost:3000/sessions/${JSON.parse(body).SessionId}`),
+    );
+    expect(JSON.parse(voice.stdout).items.map((item: { action: string }) => item.action)).toEqual(['cdr']);
     expect(await stopReceiver(receiver.running)).toBe(true);
   }, 180_000);
 
