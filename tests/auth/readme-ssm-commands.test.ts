@@ -29,6 +29,12 @@ const SECRETS_PATH = (
 let operatorEnv: NodeJS.ProcessEnv;
 const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSM;
 beforeAll(async () => {
+  // Only a CLI that honours AWS_ENDPOINT_URL_<SERVICE> can be pointed at the stand-in unchanged.
+  const { stdout, stderr } = await runDocumented('aws --version', userEnv({}), work);
+  const [, cli, major, minor] = /aws-cli\/((\d+)\.(\d+))/.exec(stdout + stderr) ?? [];
+  if (!cli || (major === '1' ? Number(minor) < 29 : Number(minor) < 13)) {
+    throw new Error(`these tests need the AWS CLI, v1 >= 1.29 or v2 >= 2.13; found: ${(stdout + stderr).trim()}`);
+  }
   const endpoint = await SSM.start();
   process.env.AWS_ENDPOINT_URL_SSM = endpoint;
   const { AWS_PROFILE: _profile, AWS_REGION: _region, ...env } = userEnv({});
