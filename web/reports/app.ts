@@ -367,7 +367,8 @@ function setUpLogin(): void {
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user, client_secret: secret }),
       });
       const body = await reply.json().catch(() => ({}));
-      if (!reply.ok) return report(new Error(`Sign-in refused: ${body.error ?? reply.status}`));
+      if (!reply.ok)
+        return report(new Error(`Sign-in refused: ${body.error ?? reply.status}. Check them and sign in again.`));
       state.authorization = `Bearer ${body.access_token}`;
     }
     await refresh();
