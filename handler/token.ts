@@ -15,9 +15,19 @@ type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type
 
 const NO_STORE = { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
-function oauthError(statusCode: 400 | 401, error: OAuthError, description: string): APIGatewayProxyResult {
+/**
+ * `challenge`: the client authenticated with HTTP Basic, so a 401 names that scheme (RFC 6749
+ * section 5.2). Never otherwise: a browser answered 401 with a Basic challenge to its fetch()
+ * (the reports page's sign-in posts the client's id and secret) opens its own login dialog.
+ */
+function oauthError(
+  statusCode: 400 | 401,
+  error: OAuthError,
+  description: string,
+  challenge = false,
+): APIGatewayProxyResult {
   const headers: Record<string, string> = { ...NO_STORE };
-  if (statusCode === 401) headers['www-authenticate'] = 'Basic realm="tccc-cdr-receiver"';
+  if (challenge) headers['www-authenticate'] = 'Basic realm="tccc-cdr-receiver"';
   return { statusCode, headers, body: JSON.stringify({ error, error_description: description }) };
 }
 
@@ -54,7 +64,7 @@ export function createTokenHandler({ loadAuth = cachedAuthConfig(), now = () => 
     const clientOk = basic
       ? basicClientMatches(basic, config)
       : postedClientMatches(postedId ?? '', postedSecret ?? '', config);
-    if (!clientOk) return oauthError(401, 'invalid_client', 'client authentication failed');
+    if (!clientOk) return oauthError(401, 'invalid_client', 'client authentication failed', Boolean(basic));
     const grantType = parameter('grant_type');
     if (!grantType) return oauthError(400, 'invalid_request', 'grant_type is required');
     if (grantType !== 'client_credentials') {

@@ -114,4 +114,11 @@ function main() {
   console.log('\nthen deploy as usual (`npx serverless deploy --stage ... --region ...`, same TCCC_AUTH).');
 }
 
-main();
+// A mistake on the command line or a missing package is one line, not a stack trace.
+try {
+  main();
+} catch (error) {
+  const missing = error.code === 'ENOENT' ? `${error.path} not found: package the stage first` : undefined;
+  console.error(`npm run reattach: ${missing ?? error.message}`);
+  process.exit(1);
+}

@@ -4,6 +4,7 @@
 // 127.0.0.1 and forwards the page's GET calls to the stage's API, signed with SigV4 with
 // the operator's AWS credentials (the SDK's usual chain: AWS_PROFILE, environment, SSO...).
 // Only the read and report routes are forwarded, only GET, only to a browser on this machine.
+// The port: --port, else REPORTS_PORT, else 3100.
 import http from 'node:http';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
@@ -17,10 +18,14 @@ const SERVICE = 'tccc-cdr-receiver';
 const FORWARDED = [/^\/reports\/summary$/, /^\/sessions$/, /^\/sessions\/[^/]+(\/versions)?$/];
 
 const { values } = parseArgs({
-  options: { stage: { type: 'string' }, region: { type: 'string' }, port: { type: 'string', default: '3100' } },
+  options: {
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    port: { type: 'string', default: process.env.REPORTS_PORT || '3100' },
+  },
 });
 if (!values.stage || !values.region || !/^\d{1,5}$/.test(values.port ?? '')) {
-  console.error('usage: npm run reports -- --stage <stage> --region <region> [--port 3100]');
+  console.error('usage: [REPORTS_PORT=3100] npm run reports -- --stage <stage> --region <region> [--port 3100]');
   process.exit(2);
 }
 const stage = values.stage;

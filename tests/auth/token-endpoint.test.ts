@@ -45,6 +45,15 @@ describe('client_secret_basic (RFC 6749 section 2.3.1)', () => {
     });
   });
 
+  it('challenges with WWW-Authenticate: Basic only a client that used Basic, never a form post (a browser would prompt)', async () => {
+    const basic = await token(tokenRequest(grant, { authorization: basicHeader(CLIENT.id, 'wrong') }));
+    const posted = await token(tokenRequest({ ...grant, client_id: CLIENT.id, client_secret: 'wrong' }));
+
+    expect([basic.statusCode, basic.headers?.['www-authenticate']]).toEqual([401, 'Basic realm="tccc-cdr-receiver"']);
+    expect([posted.statusCode, JSON.parse(posted.body).error]).toEqual([401, 'invalid_client']);
+    expect(Object.keys(posted.headers ?? {})).not.toContain('www-authenticate');
+  });
+
   it('takes the same secret posted as form fields (client_secret_post)', async () => {
     const reply = await ask({ ...grant, client_id: CLIENT.id, client_secret: CLIENT.secret });
 

@@ -4,9 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { freePort } from '../support/local-receiver';
+import { documented } from '../support/readme';
 
 /**
- * `npm run reports -- --stage <stage> --region <region>`, run as the README shows it, against
+ * `npm run reports -- --stage prod --region ap-southeast-1`, run as the README shows it, against
  * a stand-in for AWS: a CloudFormation endpoint (AWS_ENDPOINT_URL_CLOUDFORMATION, the SDK's
  * own setting) that names the stage's API, and that API, which checks each request's SigV4
  * signature by its own computation (AWS's published algorithm, written out here).
@@ -99,12 +100,14 @@ describe('npm run reports: the page of a deployed stage, its calls signed with t
     });
     servers.push(api, cloudFormation);
 
+    // The README's line as written; only the environment points it at the stand-ins and a free port.
     const port = await freePort();
-    const { AWS_PROFILE: _profile, AWS_SESSION_TOKEN: _token, ...env } = process.env;
-    child = spawn('npm', ['run', 'reports', '--', '--stage', 'prod', '--region', REGION, '--port', String(port)], {
+    const { AWS_PROFILE: _profile, AWS_SESSION_TOKEN: _token, AWS_REGION: _region, ...env } = process.env;
+    child = spawn('bash', ['-c', documented(`npm run reports -- --stage prod --region ${REGION}`)], {
       cwd: root,
       env: {
         ...env,
+        REPORTS_PORT: String(port),
         AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${portOf(cloudFormation)}`,
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,

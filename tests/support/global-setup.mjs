@@ -8,10 +8,13 @@ export default async function globalSetup() {
   globalThis.dynamoDbLocals = [db, faulty];
   // tests/fuzz has tables of its own: its thousands of quarantined pushes stay out of the others' way.
   // Queries and reports read whole time ranges and the table's stream: theirs alone.
+  // The prod stage's tables stand in for a deployed stage's: tests/scripts/deployed-stage-commands.test.ts
+  // alone uses them (its commands scan whole tables), through the SDK's endpoint variable.
   const [tables, fuzzTables, reportTables] = await Promise.all([
     ensureLocalTables(db.endpoint, 'test'),
     ensureLocalTables(db.endpoint, 'fuzz'),
     ensureLocalTables(db.endpoint, 'reports'),
+    ensureLocalTables(db.endpoint, 'prod'),
     ensureLocalTables(faulty.endpoint, 'test'),
   ]);
   // Test workers inherit this environment: the real handler finds DynamoDB Local through

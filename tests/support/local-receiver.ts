@@ -63,10 +63,14 @@ export interface Running {
   readonly output: () => string;
 }
 
-/** `npm start` with that environment, as the README and the smoke test run it. */
-export function npmStart(env: NodeJS.ProcessEnv): Running {
+/**
+ * `npm start` with that environment, as the README and the smoke test run it; or `commandLine`
+ * (a README line that runs `npm start`, its variables and all), in bash as a user pastes it.
+ */
+export function npmStart(env: NodeJS.ProcessEnv, commandLine?: string): Running {
   // A process group of its own: Ctrl-C in a terminal signals the whole group (npm, sh, node).
-  const child = spawn('npm', ['start', '--silent'], {
+  const [file, args] = commandLine ? ['bash', ['-c', commandLine]] : ['npm', ['start', '--silent']];
+  const child = spawn(file as string, args as string[], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,8 +103,8 @@ export function untilReady(running: Running, timeoutMs = 90_000): Promise<void> 
   });
 }
 
-export async function startReceiver(env: NodeJS.ProcessEnv): Promise<Running> {
-  const running = npmStart(env);
+export async function startReceiver(env: NodeJS.ProcessEnv, commandLine?: string): Promise<Running> {
+  const running = npmStart(env, commandLine);
   try {
     await untilReady(running);
   } catch (error) {

@@ -270,7 +270,11 @@ function report(error: unknown): void {
   const status = $('status');
   if (error instanceof Unauthorized) {
     $('login').hidden = false;
-    status.textContent = 'Sign in to see the reports.';
+    // Credentials the receiver refused are not kept: the reader is told, and signs in again.
+    status.textContent = state.authorization
+      ? `Sign-in refused: ${error.message}. Check them and sign in again.`
+      : 'Sign in to see the reports.';
+    state.authorization = undefined;
   } else status.textContent = error instanceof Error ? error.message : String(error);
   status.className = 'error';
 }
@@ -321,7 +325,8 @@ function setUpLogin(): void {
     event.preventDefault();
     const user = $<HTMLInputElement>('login-user').value;
     const secret = $<HTMLInputElement>('login-secret').value;
-    // Kept in this page's memory only: a reload asks again.
+    // Kept in this page's memory only (not in the form, the URL or storage): a reload asks again.
+    $<HTMLInputElement>('login-secret').value = '';
     if (mode.value === 'basic')
       state.authorization = `Basic ${btoa(unescape(encodeURIComponent(`${user}:${secret}`)))}`;
     else if (mode.value === 'bearer') state.authorization = `Bearer ${secret}`;
@@ -332,7 +337,8 @@ function setUpLogin(): void {
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user, client_secret: secret }),
       });
       const body = await reply.json().catch(() => ({}));
-      if (!reply.ok) return report(new Error(`sign-in refused: ${body.error ?? reply.status}`));
+      if (!reply.ok)
+        return report(new Error(`Sign-in refused: ${body.error ?? reply.status}. Check them and sign in again.`));
       state.authorization = `Bearer ${body.access_token}`;
     }
     await refresh();

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type AttributeValue, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { loadAuthConfig } from '../../handler/auth/auth-config';
+import { createPushHandler } from '../../handler/push';
+import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
+import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
+import { pushEvent, sampleOf, sampleRecord } from '../support/events';
+import { userEnv } from '../support/local-receiver';
+import { documented, runDocumented } from '../support/readme';
+
+/**
+ * The README's commands for a deployed stage (`--stage prod --region ap-southeast-1`), run as
+ * written in a shell. Nothing on their command line points them elsewhere: the environment
+ * does, as it would for any AWS SDK program: AWS_ENDPOINT_URL_DYNAMODB (the SDK's own setting)
+ * names the tests' DynamoDB Local, which holds the prod stage's tables (created by
+ * tests/support/global-setup.mjs for this file alone), and the credentials are dummies.
+ */
+const RECORDS = 'tccc-cdr-receiver-prod-cdrs';
+const QUARANTINE = 'tccc-cdr-receiver-prod-quarantine';
+const client = createDynamoDbClient();
+
+/** The operator's shell: AWS credentials, no profile, no region but the one on the command line. */
+const operatorEnv = () => {
+  const { AWS_PROFILE: _profile, AWS_REGION: _region, AWS_DEFAULT_REGION: _default, ...env } = userEnv({});
+  return {
+    ...env,
+    AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    NO_COLOR: '1',
+  };
+};
+const run = (command: string) => runDocumented(command, operatorEnv());
+
+async function currentItem(sessionId: string, recordKey: string) {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: RECORDS,
+      Key: { SessionId: { S: sessionId }, recordKey: { S: recordKey } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item && unmarshall(Item);
+}
+
+async function recordKeysOf(sessionId: string): Promise<string[]> {
+  const { Items = [] } = await client.send(
+    new QueryCommand({
+      TableName: RECORDS,
+      KeyConditionExpression: 'SessionId = :s',
+      ExpressionAttributeValues: { ':s': { S: sessionId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) => item.recordKey?.S as string);
+}
+
+describe('the README’s commands for a deployed stage, run as written', () => {
+  it('npm run reindex -- --stage prod --region ap-southeast-1: gives a record stored before the indexes its keys, once', async () => {
+    const old = sampleOf('cdr', { StartTimestamp: 2_022_192_100, EndedTimestamp: 2_022_192_400 });
+    // Stored as the code before the indexes stored it: no index attributes.
+    await new DynamoDbRecordStore(client, RECORDS).save({
+      sessionId: old.SessionId,
+      action: 'cdr',
+      naturalKey: String(old.SdkAppId),
+      ordering: old.EndedTimestamp as number,
+      record: old,
+      receipt: { receivedAt: '2026-01-01T00:00:00.000Z', action: 'cdr', version: '1', requestId: 'before-indexes' },
+    });
+    const key = `R#cdr#${old.SdkAppId}`;
+    expect((await currentItem(old.SessionId, key))?.qSort).toBeUndefined();
+
+    const command = documented('npm run reindex -- --stage prod --region ap-southeast-1');
+    const first = await run(command);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`reindex ${RECORDS}: 1 record(s) indexed, 0 replaced meanwhile (already indexed)`);
+    const item = await currentItem(old.SessionId, key);
+    expect(item?.qSort).toMatch(/^0000002022192400#/);
+    expect(item?.record).toEqual(old);
+
+    const again = await run(command);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`reindex ${RECORDS}: 0 record(s) indexed`);
+  }, 120_000);
+
+  it('npm run migrate -- --stage <stage> --region <region>: moves the first layout’s records, then finds none', async () => {
+    const legacyItems = JSON.parse(
+      readFileSync(path.join(__dirname, '..', 'store', 'fixtures', 'legacy-layout-items.json'), 'utf8'),
+    ) as Array<Record<string, AttributeValue>>;
+    const ids = new Map<string, string>();
+    for (const item of legacyItems) {
+      const original = item.SessionId?.S as string;
+      if (!ids.has(original)) ids.set(original, `${original}-${randomUUID()}`);
+      await client.send(
+        new PutItemCommand({ TableName: RECORDS, Item: { ...item, SessionId: { S: ids.get(original) as string } } }),
+      );
+    }
+    const multi = ids.get('legacy-multi') as string;
+    expect((await recordKeysOf(multi)).filter((key) => key === 'CURRENT' || key.startsWith('VERSION#'))).toHaveLength(
+      4,
+    );
+
+    const command = documented('npm run migrate -- --stage <stage> --region <region>')
+      .replace('<stage>', 'prod')
+      .replace('<region>', 'ap-southeast-1');
+    const first = await run(command);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      `migrate ${RECORDS}: 2 session(s), 4 version(s) stored, 6 legacy item(s) removed, 0 refused`,
+    );
+    const keys = await recordKeysOf(multi);
+    expect(keys.filter((key) => key === 'CURRENT' || key.startsWith('VERSION#'))).toEqual([]);
+    expect(keys.filter((key) => key.startsWith('R#videoCdr#'))).toHaveLength(1);
+    expect(keys.filter((key) => key.startsWith('V#videoCdr#'))).toHaveLength(3);
+    expect((await currentItem(multi, keys.find((key) => key.startsWith('R#')) as string))?.record).toMatchObject({
+      SessionId: multi,
+      EndedTimestamp: 1700000090,
+    });
+
+    const again = await run(command);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`migrate ${RECORDS}: 0 session(s)`);
+  }, 120_000);
+
+  it('npm run quarantine -- list --stage prod --region ap-southeast-1: lists what the stage’s receiver kept', async () => {
+    const quarantine = new DynamoDbQuarantineStore(client, QUARANTINE);
+    const push = createPushHandler({
+      store: new DynamoDbRecordStore(client, RECORDS),
+      quarantine,
+      loadAuth: () => loadAuthConfig({ TCCC_AUTH: 'none' }),
+    });
+    const refused = await push(pushEvent(sampleRecord({ SdkAppId: 'not-a-number' })));
+    expect(JSON.parse(refused.body).ErrCode).toBe(1002);
+    const [entry] = await quarantine.list();
+
+    const { code, stdout } = await run(documented('npm run quarantine -- list --stage prod --region ap-southeast-1'));
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith(`${entry?.id}  `))).toEqual([
+      expect.stringMatching(
+        / {2}ErrCode 1002 {2}\d+ B {2}action=videoCdr {2}schema violation: \/SdkAppId must be integer$/,
+      ),
+    ]);
+    expect(lines.at(-1)).toBe('1 quarantined push(es)');
+  }, 120_000);
+});
