@@ -57,8 +57,10 @@ export function createPushHandler({
     const push = await decodePush(request);
     const action = push.type.action;
     logger.appendKeys({ sessionId: push.sessionId, action });
-    // Redacting costs a copy of the record: only for a level that prints it.
-    if (logger.getLevelName() === 'DEBUG') {
+    // Debug lines only at a level that prints them: redacting costs a copy of the record, and even
+    // a debug line not printed costs Powertools a trace id and level lookup.
+    const debugging = logger.getLevelName() === 'DEBUG';
+    if (debugging) {
       logger.debug('push decoded', { record: redactPersonalData(push.record, push.shape) });
     }
     const receipt = receiptOf(push, {
@@ -82,7 +84,7 @@ export function createPushHandler({
       sessionId: push.sessionId,
       outcome,
     });
-    logger.debug(`push ${outcome}`, { outcome });
+    if (debugging) logger.debug(`push ${outcome}`, { outcome });
     return envelopeReply('OK', outcome === 'duplicate' ? 'ok: already stored' : 'ok: stored');
   }
 

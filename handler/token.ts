@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { issueAccessToken } from './auth/access-tokens';
-import { type AuthConfig, cachedAuthConfig } from './auth/auth-config';
+import { type AuthConfig, cachedAuthConfig, prefetchSecrets } from './auth/auth-config';
 import { basicClientMatches, postedClientMatches } from './auth/client-authentication';
 import { parseBasic } from './auth/credentials';
 import { parseTokenForm } from './auth/token-request';
@@ -88,6 +88,10 @@ export function createTokenHandler({ loadAuth = cachedAuthConfig(), now = () => 
     }
   });
 }
+
+// At init, as the push function does: the mode's secrets, when they live in SSM, in one
+// GetParameters on their way before the first token request (rather than one GetParameter each then).
+prefetchSecrets();
 
 export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> =
   createTokenHandler();

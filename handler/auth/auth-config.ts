@@ -1,5 +1,5 @@
 import { Misconfigured } from '../errors';
-import { isLocalEmulator, readSecret } from './secret-source';
+import { isLocalEmulator, readSecret, secretsFromSsm } from './secret-source';
 import { decodeSigningKey } from './signing-keys';
 
 /** The three modes TCCC's console offers for its data push. */
@@ -111,12 +111,14 @@ const SECRETS_OF_MODE: Partial<Record<AuthMode, readonly string[]>> = {
   oauth2: ['oauth-client-id', 'oauth-client-secret', 'oauth-signing-key', 'oauth-signing-key-previous'],
 };
 
-/** Starts the batch read of the mode's secrets when they live in SSM; never throws. */
+/**
+ * Starts the batch read of the mode's secrets when they live in SSM (as readSecret decides: not
+ * under a local emulator, which reads them from the environment); never throws.
+ */
 export function prefetchSecrets(env: NodeJS.ProcessEnv = process.env): void {
-  const path = env.TCCC_SECRETS_PATH;
   const names = SECRETS_OF_MODE[env.TCCC_AUTH as AuthMode];
-  if (!path || !names) return;
-  const prefix = path.replace(/\/?$/, '/');
+  if (!secretsFromSsm(env) || !names) return;
+  const prefix = (env.TCCC_SECRETS_PATH as string).replace(/\/?$/, '/');
   import('./ssm-secrets').then(
     ({ prefetchSsmSecrets }) => prefetchSsmSecrets(names.map((name) => `${prefix}${name}`)),
     () => undefined,

@@ -1,6 +1,23 @@
 import { Refusal } from '../errors';
 import type { AuthConfig } from './auth-config';
-import { parseBasic, parseBearer, secretsEqual } from './credentials';
+import { matchesDigest, parseBasic, parseBearer, secretDigest } from './credentials';
+
+type BasicConfig = Extract<AuthConfig, { mode: 'basic' }>;
+
+/**
+ * The expected credentials' digests, hashed once per configuration (cachedAuthConfig keeps one
+ * object per container until the secrets are re-read): a push hashes only what it presents.
+ */
+const expectedDigests = new WeakMap<BasicConfig, { username: Buffer; password: Buffer }>();
+
+function digestsOf(config: BasicConfig): { username: Buffer; password: Buffer } {
+  let digests = expectedDigests.get(config);
+  if (!digests) {
+    digests = { username: secretDigest(config.username), password: secretDigest(config.password) };
+    expectedDigests.set(config, digests);
+  }
+  return digests;
+}
 
 /** Lets the request through, or refuses it (401) without saying which part was wrong. */
 export async function authenticate(
@@ -15,8 +32,9 @@ export async function authenticate(
     case 'basic': {
       const given = parseBasic(authorization);
       // Both compared, always: the time taken does not tell which one was wrong.
-      const userOk = secretsEqual(given?.username ?? '', config.username);
-      const passwordOk = secretsEqual(given?.password ?? '', config.password);
+      const expected = digestsOf(config);
+      const userOk = matchesDigest(given?.username ?? '', expected.username);
+      const passwordOk = matchesDigest(given?.password ?? '', expected.password);
       if (given && userOk && passwordOk) return;
       throw new Refusal('UNAUTHORIZED', given ? 'wrong credentials' : 'HTTP Basic credentials required');
     }

@@ -1,9 +1,18 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 of a secret: what secrets are compared by, so that their lengths do not show. */
+export function secretDigest(value: string): Buffer {
+  return hash('sha256', value, 'buffer');
+}
+
+/** Compares a given secret with an expected one's digest (secretDigest) in constant time. */
+export function matchesDigest(given: string, expectedDigest: Buffer): boolean {
+  return timingSafeEqual(secretDigest(given), expectedDigest);
+}
 
 /** Compares secrets in constant time, whatever their lengths (hashing first evens them out). */
 export function secretsEqual(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  return matchesDigest(given, secretDigest(expected));
 }
 
 /** `Authorization: Basic base64(user:password)` (RFC 7617); undefined when absent or malformed. */

@@ -90,7 +90,7 @@ function naturalKeyOf(type: PushType, record: Readonly<Record<string, unknown>>)
  */
 export async function decodePush(request: HttpRequest): Promise<DecodedPush> {
   const type = selectPushType(request.query);
-  const json = decodeJsonObject(request);
+  const json = await decodeJsonObject(request);
   const { validate, shape } = await loadSchema(type.schema);
   if (!validate(json)) {
     const problems = (validate.errors ?? []).map(describeSchemaError);

@@ -3,7 +3,6 @@ import { Refusal } from '../errors';
 import { quoted } from '../escape';
 import { bodyBytes } from './body-bytes';
 import { mediaTypeOf } from './content-type';
-import { describeJsonSyntaxError } from './json-syntax-error';
 
 /** TCCC sends `application/json;charset=utf8`: `utf8` is not a registered charset name, so accept both spellings. */
 const UTF8_CHARSETS = new Set(['utf8', 'utf-8']);
@@ -35,7 +34,7 @@ function utf8Text(bytes: Buffer): { text: string; bomBytes: number } {
  * The HTTP body as a JSON object: content type, size cap, base64, strict UTF-8, JSON.
  * Refuses with a specific Refusal at the first step that fails; no message quotes the body.
  */
-export function decodeJsonObject(request: HttpRequest): Record<string, unknown> {
+export async function decodeJsonObject(request: HttpRequest): Promise<Record<string, unknown>> {
   checkContentType(request.headers['content-type']);
   const { text, bomBytes } = utf8Text(bodyBytes(request));
   if (text.length === 0) throw new Refusal('MALFORMED_BODY', 'body is empty; expected a JSON object');
@@ -43,6 +42,8 @@ export function decodeJsonObject(request: HttpRequest): Record<string, unknown> 
   try {
     value = JSON.parse(text);
   } catch {
+    // A chunk of its own (jsonc-parser): only a body JSON.parse refused loads it, not every cold start.
+    const { describeJsonSyntaxError } = await import('./json-syntax-error');
     throw new Refusal('MALFORMED_BODY', describeJsonSyntaxError(text, bomBytes));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

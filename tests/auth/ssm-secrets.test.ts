@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tokenRequest } from './support';
 
 type AuthConfigModule = typeof import('../../handler/auth/auth-config');
 
@@ -50,6 +51,7 @@ function ssmStub(parameters: Record<string, string>, refuse: string[] = []) {
 
 const PATH = '/tccc-cdr-receiver/test';
 const BASIC = { [`${PATH}/basic-username`]: 'tccc', [`${PATH}/basic-password`]: 's3cret' };
+const BASIC_ENV = { TCCC_BASIC_USERNAME: 'tccc', TCCC_BASIC_PASSWORD: 's3cret' };
 const OAUTH = {
   [`${PATH}/oauth-client-id`]: 'tccc-client',
   [`${PATH}/oauth-client-secret`]: 'client-s3cret',
@@ -76,6 +78,25 @@ async function coldStart(stub: ReturnType<typeof ssmStub>, env: Record<string, s
     process.env.AWS_ENDPOINT_URL_SSM = previous;
     await stub.stop();
   }
+}
+
+/**
+ * Whether prefetchSecrets(env) starts the batch read: the SSM module's prefetch watched in a
+ * fresh module registry, once the import it waits on has settled (microtasks only: a macrotask
+ * later, it has run or never will).
+ */
+async function batchReadStartedAtInit(env: Record<string, string>): Promise<boolean> {
+  let started = false;
+  await jest.isolateModulesAsync(async () => {
+    const ssm = (await import('../../handler/auth/ssm-secrets')) as typeof import('../../handler/auth/ssm-secrets');
+    jest.spyOn(ssm, 'prefetchSsmSecrets').mockImplementation(() => {
+      started = true;
+    });
+    const { prefetchSecrets } = (await import('../../handler/auth/auth-config')) as AuthConfigModule;
+    prefetchSecrets(env);
+    await new Promise(setImmediate);
+  });
+  return started;
 }
 
 describe('auth secrets from SSM: one GetParameters at init', () => {
@@ -122,16 +143,49 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
   });
 
   it('reads nothing at init when the secrets are not in SSM, or the mode has none', async () => {
-    const envs: Array<Record<string, string>> = [
-      { TCCC_AUTH: 'basic', TCCC_BASIC_USERNAME: 'tccc', TCCC_BASIC_PASSWORD: 's3cret' },
-      { TCCC_AUTH: 'none', TCCC_SECRETS_PATH: PATH },
+    // serverless-offline and `invoke local` pass serverless.yml's TCCC_SECRETS_PATH, but there
+    // the secrets are the environment's.
+    const local = { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH, ...BASIC_ENV };
+    const cases: Array<[Record<string, string>, boolean]> = [
+      [{ TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH }, true],
+      [{ TCCC_AUTH: 'basic', ...BASIC_ENV }, false],
+      [{ TCCC_AUTH: 'none', TCCC_SECRETS_PATH: PATH }, false],
+      [{ ...local, IS_OFFLINE: 'true' }, false],
+      [{ ...local, IS_LOCAL: 'true' }, false],
     ];
-    for (const env of envs) {
-      const stub = ssmStub(BASIC);
+    for (const [env, reads] of cases) {
+      expect([env, await batchReadStartedAtInit(env)]).toEqual([env, reads]);
+    }
+  });
 
-      await coldStart(stub, env);
+  it('the token function reads its secrets in one GetParameters at init too, and nothing more on its first request', async () => {
+    const stub = ssmStub(OAUTH);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      TCCC_AUTH: 'oauth2',
+      TCCC_SECRETS_PATH: PATH,
+      AWS_ENDPOINT_URL_SSM: await stub.start(),
+    });
+    try {
+      let reply: { statusCode: number; body: string } | undefined;
+      await jest.isolateModulesAsync(async () => {
+        // Loading the module is the function's init; the request follows at once, as on Lambda.
+        const { handler } = (await import('../../handler/token')) as typeof import('../../handler/token');
+        reply = await handler(
+          tokenRequest({
+            grant_type: 'client_credentials',
+            client_id: OAUTH[`${PATH}/oauth-client-id`] as string,
+            client_secret: OAUTH[`${PATH}/oauth-client-secret`] as string,
+          }),
+        );
+      });
 
-      expect(stub.calls).toEqual([]);
+      expect(reply?.statusCode).toBe(200);
+      expect(JSON.parse(reply?.body ?? '{}').token_type).toBe('Bearer');
+      expect(stub.calls.map((call) => call.operation)).toEqual(['GetParameters']);
+    } finally {
+      process.env = saved;
+      await stub.stop();
     }
   });
 });
