@@ -10,9 +10,9 @@ import { causeOf, classifyError, ERR_CODES, type ErrCodeName, Refusal, StorageUn
 import { newRecordOf, receiptOf } from './new-record';
 import { boundedList, countMetric, identifyOnMetricsLine, logger, METRIC } from './observability';
 import { quarantineEntry } from './quarantine-push';
-import { defaultStores } from './store/default-stores';
+import { defaultPushStores } from './store/default-stores';
 import type { QuarantineStore } from './store/quarantine';
-import type { RecordStore, SaveOutcome } from './store/record-store';
+import type { RecordWriter, SaveOutcome } from './store/record-store';
 
 /** Refusals of an authenticated push whose body may still be worth keeping and replaying. */
 const QUARANTINED: ReadonlySet<ErrCodeName> = new Set([
@@ -24,7 +24,7 @@ const QUARANTINED: ReadonlySet<ErrCodeName> = new Set([
 ]);
 
 export interface PushDependencies {
-  readonly store: RecordStore;
+  readonly store: RecordWriter;
   readonly quarantine: QuarantineStore;
   readonly loadAuth?: () => Promise<AuthConfig>;
   readonly now?: () => Date;
@@ -129,5 +129,5 @@ export function createPushHandler({
 prefetchSecrets();
 
 export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> = createPushHandler(
-  defaultStores(),
+  defaultPushStores(),
 );

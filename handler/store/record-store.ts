@@ -58,11 +58,15 @@ export interface StoredRecord {
 export type SaveOutcome = 'stored' | 'stored-older' | 'duplicate';
 
 /**
- * The record store. `save` resolves only once the record is durable; it rejects with
+ * Writes records. `save` resolves only once the record is durable; it rejects with
  * StorageUnavailable (errors.ts) when the store failed, so the push can be refused and retried.
  */
-export interface RecordStore {
+export interface RecordWriter {
   save(record: NewRecord): Promise<SaveOutcome>;
+}
+
+/** The record store: what the push writes, and what the read routes and reports read back. */
+export interface RecordStore extends RecordWriter {
   /** The current version of each record of the session, all types, or only `action`'s. */
   currentRecords(sessionId: string, action?: string): Promise<StoredRecord[]>;
   /** Every distinct version of each record of the session, lowest ordering first. */
