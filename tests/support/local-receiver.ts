@@ -232,3 +232,23 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/**
+ * Like `eventually`, and then until the answer stops changing for `quietMs`: the reports'
+ * stream consumer has caught up (a count that is right for a moment can still move when a
+ * later version of a session lands).
+ */
+export async function settled<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  { quietMs = 1_500, timeoutMs = 60_000 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await eventually(probe, check, timeoutMs);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const again = await probe();
+    if ((check(again) && JSON.stringify(again) === JSON.stringify(value)) || Date.now() > deadline) return again;
+    value = again;
+  }
+}
