@@ -1,18 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { handler as read } from '../handler/read';
 import { rawItems, tableName } from './support/dynamodb';
 import { readEvent } from './support/events';
+import { legacyLayoutItems, putLegacyLayoutItems } from './support/stored-before';
 
 const root = path.join(__dirname, '..');
-/** Items exactly as the first layout's store wrote them (captured from DynamoDB Local before issue 7). */
-const legacyItems = JSON.parse(
-  readFileSync(path.join(__dirname, 'store/fixtures/legacy-layout-items.json'), 'utf8'),
-) as Array<Record<string, AttributeValue>>;
 
 /** `npm run migrate -- ...` against the tests' DynamoDB Local. */
 function migrate(): string {
@@ -30,17 +25,10 @@ const readJson = async (sessionId: string, suffix = '', base = '/sessions') =>
 
 describe('npm run migrate: records of the first layout move to today’s', () => {
   it('moves every version, keeps the current one current with its original receipt, and removes the legacy items', async () => {
-    // The fixture's sessions under fresh ids, so that other test files are not disturbed.
-    const ids = new Map<string, string>();
-    for (const item of legacyItems) {
-      const original = item.SessionId?.S as string;
-      if (!ids.has(original)) ids.set(original, `${original}-${randomUUID()}`);
-      const SessionId = { S: ids.get(original) as string };
-      await client.send(new PutItemCommand({ TableName: tableName(), Item: { ...item, SessionId } }));
-    }
+    const ids = await putLegacyLayoutItems(client, tableName());
     const multi = ids.get('legacy-multi') as string;
     const legacyCurrent = unmarshall(
-      legacyItems.find((item) => item.SessionId?.S === 'legacy-multi' && item.recordKey?.S === 'CURRENT') ?? {},
+      legacyLayoutItems.find((item) => item.SessionId?.S === 'legacy-multi' && item.recordKey?.S === 'CURRENT') ?? {},
     );
     const { recordKey: _key, receipt: legacyReceipt, ...legacyRecord } = legacyCurrent;
 

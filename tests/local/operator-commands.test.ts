@@ -1,7 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toHttpRequest } from '../../handler/edge/http-request';
 import { quarantineEntry } from '../../handler/quarantine-push';
 import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
@@ -9,6 +7,7 @@ import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
 import { dataDir, eventually, type LocalReceiver, startLocalReceiver, userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
+import { putLegacyLayoutItems, saveWithoutIndexes } from '../support/stored-before';
 
 /**
  * The README's operator commands without `--stage`, run as written in a shell against the
@@ -59,15 +58,7 @@ const range = `from=${DAY}&to=${DAY + 86_400}`;
 describe('the README’s operator commands against npm start’s DynamoDB Local, run as written', () => {
   it('npm run reindex: a record stored before the indexes is found by /sessions and counted by /reports/summary', async () => {
     const old = sampleOf('cdr', { StartTimestamp: DAY + 100, AcceptTimestamp: DAY + 130, EndedTimestamp: DAY + 400 });
-    // Stored as the code before the indexes stored it: no index attributes.
-    await new DynamoDbRecordStore(client, RECORDS).save({
-      sessionId: old.SessionId,
-      action: 'cdr',
-      naturalKey: String(old.SdkAppId),
-      ordering: old.EndedTimestamp as number,
-      record: old,
-      receipt: { receivedAt: '2026-01-01T00:00:00.000Z', action: 'cdr', version: '1', requestId: 'before-indexes' },
-    });
+    await saveWithoutIndexes(new DynamoDbRecordStore(client, RECORDS), old);
     expect((await get(`/sessions?${range}`)).body.items).toEqual([]);
 
     const command = documented('npm run reindex');
@@ -90,17 +81,7 @@ describe('the README’s operator commands against npm start’s DynamoDB Local,
   }, 120_000);
 
   it('npm run migrate: the first layout’s records are read back in today’s, every version kept', async () => {
-    const legacyItems = JSON.parse(
-      readFileSync(path.join(__dirname, '..', 'store', 'fixtures', 'legacy-layout-items.json'), 'utf8'),
-    ) as Array<Record<string, AttributeValue>>;
-    const ids = new Map<string, string>();
-    for (const item of legacyItems) {
-      const original = item.SessionId?.S as string;
-      if (!ids.has(original)) ids.set(original, `${original}-${randomUUID()}`);
-      await client.send(
-        new PutItemCommand({ TableName: RECORDS, Item: { ...item, SessionId: { S: ids.get(original) as string } } }),
-      );
-    }
+    const ids = await putLegacyLayoutItems(client, RECORDS);
     const multi = ids.get('legacy-multi') as string;
     expect((await get(`/sessions/${multi}`)).status).toBe(404);
 

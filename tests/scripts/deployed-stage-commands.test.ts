@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type AttributeValue, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
 import { createPushHandler } from '../../handler/push';
@@ -11,6 +8,7 @@ import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
 import { userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
+import { putLegacyLayoutItems, saveWithoutIndexes } from '../support/stored-before';
 
 /**
  * The README's commands for a deployed stage (`--stage prod --region ap-southeast-1`), run as
@@ -62,15 +60,7 @@ async function recordKeysOf(sessionId: string): Promise<string[]> {
 describe('the README’s commands for a deployed stage, run as written', () => {
   it('npm run reindex -- --stage prod --region ap-southeast-1: gives a record stored before the indexes its keys, once', async () => {
     const old = sampleOf('cdr', { StartTimestamp: 2_022_192_100, EndedTimestamp: 2_022_192_400 });
-    // Stored as the code before the indexes stored it: no index attributes.
-    await new DynamoDbRecordStore(client, RECORDS).save({
-      sessionId: old.SessionId,
-      action: 'cdr',
-      naturalKey: String(old.SdkAppId),
-      ordering: old.EndedTimestamp as number,
-      record: old,
-      receipt: { receivedAt: '2026-01-01T00:00:00.000Z', action: 'cdr', version: '1', requestId: 'before-indexes' },
-    });
+    await saveWithoutIndexes(new DynamoDbRecordStore(client, RECORDS), old);
     const key = `R#cdr#${old.SdkAppId}`;
     expect((await currentItem(old.SessionId, key))?.qSort).toBeUndefined();
 
@@ -88,17 +78,7 @@ describe('the README’s commands for a deployed stage, run as written', () => {
   }, 120_000);
 
   it('npm run migrate -- --stage <stage> --region <region>: moves the first layout’s records, then finds none', async () => {
-    const legacyItems = JSON.parse(
-      readFileSync(path.join(__dirname, '..', 'store', 'fixtures', 'legacy-layout-items.json'), 'utf8'),
-    ) as Array<Record<string, AttributeValue>>;
-    const ids = new Map<string, string>();
-    for (const item of legacyItems) {
-      const original = item.SessionId?.S as string;
-      if (!ids.has(original)) ids.set(original, `${original}-${randomUUID()}`);
-      await client.send(
-        new PutItemCommand({ TableName: RECORDS, Item: { ...item, SessionId: { S: ids.get(original) as string } } }),
-      );
-    }
+    const ids = await putLegacyLayoutItems(client, RECORDS);
     const multi = ids.get('legacy-multi') as string;
     expect((await recordKeysOf(multi)).filter((key) => key === 'CURRENT' || key.startsWith('VERSION#'))).toHaveLength(
       4,

@@ -11,6 +11,7 @@ import { DynamoDbReportStore } from '../../handler/store/dynamodb-report-store';
 import { DynamoDbSessionQuery } from '../../handler/store/dynamodb-session-query';
 import { StreamPoller } from '../../scripts/stream-poller';
 import { httpApiEvent, sampleOf } from '../support/events';
+import { saveWithoutIndexes } from '../support/stored-before';
 
 const client = createDynamoDbClient();
 const table = process.env.REPORTS_CDR_TABLE_NAME as string;
@@ -44,15 +45,7 @@ function reindex(): Promise<string> {
 describe('npm run reindex: records stored before the indexes', () => {
   it('gives them their index keys, after which queries find them and the stream counts them; once', async () => {
     const old = sampleOf('cdr', { StartTimestamp: DAY + 100, AcceptTimestamp: DAY + 130, EndedTimestamp: DAY + 400 });
-    // Stored as the code before this change stored it: no index attributes.
-    await records.save({
-      sessionId: old.SessionId,
-      action: 'cdr',
-      naturalKey: String(old.SdkAppId),
-      ordering: old.EndedTimestamp as number,
-      record: old,
-      receipt: { receivedAt: '2026-01-01T00:00:00.000Z', action: 'cdr', version: '1', requestId: 'before-indexes' },
-    });
+    await saveWithoutIndexes(records, old);
     const query = async () =>
       JSON.parse((await read(httpApiEvent({ method: 'GET', path: '/sessions', query: range, headers: {} }))).body);
     expect((await query()).items).toEqual([]);
