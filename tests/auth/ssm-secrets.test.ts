@@ -1,53 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ssmStandIn } from '../support/ssm-stand-in';
 import { tokenRequest } from './support';
 
 type AuthConfigModule = typeof import('../../handler/auth/auth-config');
-
-/**
- * SSM Parameter Store as far as the receiver uses it (GetParameters, GetParameter; JSON
- * protocol), counting the calls: no SSM emulator runs locally, so a stub it is.
- */
-function ssmStub(parameters: Record<string, string>, refuse: string[] = []) {
-  const calls: Array<{ operation: string; names: string[]; decrypt: boolean }> = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const operation = String(request.headers['x-amz-target']).split('.')[1] as string;
-      const input = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      const names: string[] = input.Names ?? [input.Name];
-      calls.push({ operation, names, decrypt: input.WithDecryption === true });
-      const parameter = (name: string) => ({ Name: name, Type: 'SecureString', Value: parameters[name], Version: 1 });
-      let status = 200;
-      let body: unknown;
-      if (refuse.includes(operation)) {
-        status = 400;
-        body = { __type: 'AccessDeniedException', message: `not allowed: ssm:${operation}` };
-      } else if (operation === 'GetParameters') {
-        body = {
-          Parameters: names.filter((name) => name in parameters).map(parameter),
-          InvalidParameters: names.filter((name) => !(name in parameters)),
-        };
-      } else if (input.Name in parameters) {
-        body = { Parameter: parameter(input.Name) };
-      } else {
-        status = 400;
-        body = { __type: 'ParameterNotFound', message: 'not found' };
-      }
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify(body));
-    });
-  });
-  return {
-    calls,
-    start: () =>
-      new Promise<string>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-      ),
-    stop: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 const PATH = '/tccc-cdr-receiver/test';
 const BASIC = { [`${PATH}/basic-username`]: 'tccc', [`${PATH}/basic-password`]: 's3cret' };
@@ -63,7 +17,7 @@ const OAUTH = {
  * stub, secrets prefetched as the push function's init does, then the configuration loaded as
  * its first push does, at once.
  */
-async function coldStart(stub: ReturnType<typeof ssmStub>, env: Record<string, string>) {
+async function coldStart(stub: ReturnType<typeof ssmStandIn>, env: Record<string, string>) {
   const previous = process.env.AWS_ENDPOINT_URL_SSM;
   process.env.AWS_ENDPOINT_URL_SSM = await stub.start();
   try {
@@ -101,7 +55,7 @@ async function batchReadStartedAtInit(env: Record<string, string>): Promise<bool
 
 describe('auth secrets from SSM: one GetParameters at init', () => {
   it('reads both basic secrets in one GetParameters, decrypted, and nothing more on the first push', async () => {
-    const stub = ssmStub(BASIC);
+    const stub = ssmStandIn(BASIC);
 
     const config = await coldStart(stub, { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH });
 
@@ -110,7 +64,7 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
   });
 
   it('does not ask again for an optional secret the batch found missing (oauth2 outside a key rotation)', async () => {
-    const stub = ssmStub(OAUTH);
+    const stub = ssmStandIn(OAUTH);
 
     const config = await coldStart(stub, { TCCC_AUTH: 'oauth2', TCCC_SECRETS_PATH: `${PATH}/` });
 
@@ -125,7 +79,7 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
   });
 
   it('falls back to one GetParameter per secret when the batch read fails (e.g. ssm:GetParameters not allowed)', async () => {
-    const stub = ssmStub(BASIC, ['GetParameters']);
+    const stub = ssmStandIn(BASIC, { refuse: ['GetParameters'] });
 
     const config = await coldStart(stub, { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH });
 
@@ -134,7 +88,7 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
   });
 
   it('still refuses to start without a required secret', async () => {
-    const stub = ssmStub({ [`${PATH}/basic-username`]: 'tccc' });
+    const stub = ssmStandIn({ [`${PATH}/basic-username`]: 'tccc' });
 
     await expect(coldStart(stub, { TCCC_AUTH: 'basic', TCCC_SECRETS_PATH: PATH })).rejects.toThrow(
       'secret basic-password is not set',
@@ -159,7 +113,7 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
   });
 
   it('the token function reads its secrets in one GetParameters at init too, and nothing more on its first request', async () => {
-    const stub = ssmStub(OAUTH);
+    const stub = ssmStandIn(OAUTH);
     const saved = { ...process.env };
     Object.assign(process.env, {
       TCCC_AUTH: 'oauth2',

@@ -4,21 +4,29 @@ import type { AddressInfo } from 'node:net';
 /**
  * SSM Parameter Store as far as the README's `aws ssm` commands and the receiver use it
  * (PutParameter, GetParameter, GetParameters, DeleteParameter; JSON protocol), holding the
- * parameters in memory: no SSM emulator runs locally. The AWS CLI and the SDK reach it through
- * their own AWS_ENDPOINT_URL_SSM setting.
+ * parameters in memory and recording each call: no SSM emulator runs locally. The AWS CLI and
+ * the SDK reach it through their own AWS_ENDPOINT_URL_SSM setting. `refuse` lists operations
+ * answered AccessDenied, as a role without that permission gets.
  */
-export function ssmStandIn() {
-  const parameters = new Map<string, { value: string; type: string; version: number }>();
+export function ssmStandIn(initial: Record<string, string> = {}, { refuse = [] as string[] } = {}) {
+  const parameters = new Map<string, { value: string; type: string; version: number }>(
+    Object.entries(initial).map(([name, value]) => [name, { value, type: 'SecureString', version: 1 }]),
+  );
+  const calls: Array<{ operation: string; names: string[]; decrypt: boolean }> = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const operation = String(request.headers['x-amz-target']).split('.')[1];
+      const operation = String(request.headers['x-amz-target']).split('.')[1] as string;
       const input = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      calls.push({ operation, names: input.Names ?? [input.Name], decrypt: input.WithDecryption === true });
       const reply = (status: number, body: unknown) => {
         response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(JSON.stringify(body));
       };
+      if (refuse.includes(operation)) {
+        return reply(400, { __type: 'AccessDeniedException', message: `not allowed: ssm:${operation}` });
+      }
       const notFound = () => reply(400, { __type: 'ParameterNotFound', message: `${input.Name} not found` });
       const shown = (name: string) => {
         const { value, type, version } = parameters.get(name) as { value: string; type: string; version: number };
@@ -50,6 +58,7 @@ export function ssmStandIn() {
   });
   return {
     parameters,
+    calls,
     start: () =>
       new Promise<string>((resolve) =>
         server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
