@@ -5,7 +5,7 @@ import { decodePush } from './decode/decode-push';
 import { redactPersonalData } from './decode/known-shape';
 import { type HttpRequest, toHttpRequest } from './edge/http-request';
 import { type ApiGatewayEvent, withObservability } from './edge/lambda-entry';
-import { envelopeReply } from './edge/reply';
+import { envelopeReply, errorReply } from './edge/reply';
 import { causeOf, classifyError, ERR_CODES, type ErrCodeName, Refusal, StorageUnavailable } from './errors';
 import { newRecordOf, receiptOf } from './new-record';
 import { boundedList, countMetric, identifyOnMetricsLine, logger, METRIC } from './observability';
@@ -112,15 +112,10 @@ export function createPushHandler({
       logger.appendKeys({ requestId: request.requestId, pushId: request.headers['x-tccc-push-uuid'] });
       return await receive(request, receivedAt);
     } catch (error) {
-      const { code, errMsg } = classifyError(error);
-      const reply = envelopeReply(code, errMsg);
-      countMetric(METRIC.rejected, { ErrCode: String(ERR_CODES[code].errCode) });
+      countMetric(METRIC.rejected, { ErrCode: String(ERR_CODES[classifyError(error).code].errCode) });
       // Only a real storage fault counts as one: the alarm on it must mean something.
       if (error instanceof StorageUnavailable) countMetric(METRIC.storageFailure);
-      if (reply.statusCode >= 500) {
-        logger.error('push refused', { statusCode: reply.statusCode, errCode: code, errMsg, cause: causeOf(error) });
-      } else logger.warn('push refused', { statusCode: reply.statusCode, errCode: code, errMsg });
-      return reply;
+      return errorReply(error, 'push');
     }
   });
 }

@@ -3,7 +3,7 @@
 // anything else on 3000/8000/3002, then runs beside it instead of colliding.
 import net from 'node:net';
 
-export const LOCAL_PORTS = [
+const LOCAL_PORTS = [
   { variable: 'PORT', what: 'the receiver', fallback: 3000 },
   { variable: 'DYNAMODB_PORT', what: 'DynamoDB Local', fallback: 8000 },
   { variable: 'LAMBDA_PORT', what: "serverless-offline's Lambda endpoint", fallback: 3002 },
@@ -15,7 +15,7 @@ export class PortUnavailable extends Error {
 }
 
 /** True when nothing listens on `port` on any interface (IPv4 or IPv6, loopback or not). */
-export function isPortFree(port) {
+function isPortFree(port) {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();

@@ -1,5 +1,5 @@
 import { Misconfigured } from '../errors';
-import { isLocalEmulator, readSecret, secretsFromSsm } from './secret-source';
+import { isLocalEmulator, readSecret, secretsFromSsm, ssmParameterName } from './secret-source';
 import { decodeSigningKey } from './signing-keys';
 
 /** The three modes TCCC's console offers for its data push. */
@@ -118,9 +118,8 @@ const SECRETS_OF_MODE: Partial<Record<AuthMode, readonly string[]>> = {
 export function prefetchSecrets(env: NodeJS.ProcessEnv = process.env): void {
   const names = SECRETS_OF_MODE[env.TCCC_AUTH as AuthMode];
   if (!secretsFromSsm(env) || !names) return;
-  const prefix = (env.TCCC_SECRETS_PATH as string).replace(/\/?$/, '/');
   import('./ssm-secrets').then(
-    ({ prefetchSsmSecrets }) => prefetchSsmSecrets(names.map((name) => `${prefix}${name}`)),
+    ({ prefetchSsmSecrets }) => prefetchSsmSecrets(names.map((name) => ssmParameterName(env, name))),
     () => undefined,
   );
 }

@@ -4,7 +4,7 @@ import { secretsEqual } from './credentials';
 type ClientConfig = Pick<Extract<AuthConfig, { mode: 'oauth2' }>, 'clientId' | 'clientSecret'>;
 
 /** application/x-www-form-urlencoded decoding of one value (`+` is a space); undefined when malformed. */
-export function formDecode(text: string): string | undefined {
+function formDecode(text: string): string | undefined {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

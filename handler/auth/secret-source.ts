@@ -14,7 +14,12 @@ export function secretsFromSsm(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** `oauth-client-secret` is `TCCC_OAUTH_CLIENT_SECRET` in the environment. */
-export const secretEnvName = (name: string) => `TCCC_${name.toUpperCase().replace(/-/g, '_')}`;
+const secretEnvName = (name: string) => `TCCC_${name.toUpperCase().replace(/-/g, '_')}`;
+
+/** Where a secret lives in SSM Parameter Store: `name` under TCCC_SECRETS_PATH. */
+export function ssmParameterName(env: NodeJS.ProcessEnv, name: string): string {
+  return `${(env.TCCC_SECRETS_PATH ?? '').replace(/\/?$/, '/')}${name}`;
+}
 
 /**
  * One secret by name: a SecureString under TCCC_SECRETS_PATH in SSM Parameter Store when
@@ -25,7 +30,7 @@ export async function readSecret(env: NodeJS.ProcessEnv, name: string, required 
   let value: string | undefined;
   let where: string;
   if (secretsFromSsm(env)) {
-    const parameter = `${(env.TCCC_SECRETS_PATH as string).replace(/\/?$/, '/')}${name}`;
+    const parameter = ssmParameterName(env, name);
     where = `SSM ${parameter}`;
     // A chunk of its own: the SSM client is as large as all the rest of the bundle.
     const { readSsmSecret } = await import('./ssm-secrets');

@@ -1,7 +1,7 @@
 import { Misconfigured } from '../errors';
 
 /** HS256 wants a key at least as long as its hash: 256 bits. */
-export const MIN_SIGNING_KEY_BYTES = 32;
+const MIN_SIGNING_KEY_BYTES = 32;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
 

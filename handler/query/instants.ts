@@ -11,7 +11,7 @@ const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(y
  * `+08:00`) or Unix seconds. Answers the first whole second at or after it: record end
  * times are whole seconds, so [from, to) on them is [ceil(from), ceil(to)). Never echoes the value.
  */
-export function parseInstant(name: string, value: string | undefined): number {
+function parseInstant(name: string, value: string | undefined): number {
   if (value === undefined || value === '')
     throw new Refusal('INVALID_PARAMETER', `query parameter ${name} is required`);
   let milliseconds: number;

@@ -4,8 +4,8 @@ import type { SessionFilter } from '../store/session-query';
 import { decodeCursor } from './cursor';
 import { parseRange, refuseUnknownParameters } from './instants';
 
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
 const MAX_FACET_CHARS = 1024;
 const KNOWN = ['from', 'to', 'action', 'seat', 'skillGroup', 'status', 'limit', 'cursor'] as const;
 const ACTIONS = PUSH_TYPES.map((type) => type.action);

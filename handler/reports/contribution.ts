@@ -33,7 +33,3 @@ export function contributionOf(record: RecordBody, end: number): Contribution {
     handle: accept !== null ? end - accept : null,
   };
 }
-
-/** The dimensions a summary groups by besides time, and each one's key in a contribution. */
-export const DIMENSIONS = ['seat', 'skillGroup', 'status'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];

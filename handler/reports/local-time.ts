@@ -54,6 +54,3 @@ export function wallKey(wallSeconds: number, grouping: TimeGrouping): string {
   const iso = new Date(wallSeconds * 1000).toISOString();
   return grouping === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 13)}:00`;
 }
-
-export const localKey = (seconds: number, timeZone: string, grouping: TimeGrouping): string =>
-  wallKey(seconds + offsetAt(seconds, timeZone), grouping);

@@ -1,7 +1,7 @@
 import { AGGREGATE_DIMENSIONS, bucketItem, contributionItem, type Item, revisionKey } from '../store/report-layout';
+import { dayOf, hourOf, quarterOf } from './buckets';
 import type { Contribution } from './contribution';
 import { groupContributions } from './grouping';
-import { DAY, HOUR, QUARTER } from './segments';
 
 export interface CountedSession {
   readonly action: string;
@@ -20,7 +20,7 @@ export interface CountedSession {
 export function* reportItemsOf(sessions: Iterable<CountedSession>): Generator<Item> {
   const quarters = new Map<string, { action: string; start: number; members: CountedSession[] }>();
   for (const session of sessions) {
-    const start = Math.floor(session.contribution.end / QUARTER) * QUARTER;
+    const start = quarterOf(session.contribution.end);
     const key = `${session.action}#${start}`;
     const quarter = quarters.get(key) ?? { action: session.action, start, members: [] };
     quarter.members.push(session);
@@ -32,7 +32,7 @@ export function* reportItemsOf(sessions: Iterable<CountedSession>): Generator<It
     const contributions = members.map((member) => member.contribution);
     yield { ...revisionKey(action, start), rev: { N: '1' } };
     yield bucketItem(action, 'all', 'Q', start, 1, groupContributions(contributions, 'all'));
-    const hourStart = Math.floor(start / HOUR) * HOUR;
+    const hourStart = hourOf(start);
     const hour = hours.get(`${action}#${hourStart}`) ?? { action, start: hourStart, rev: 0, members: [] };
     hour.rev += 1;
     hour.members.push(...contributions);
@@ -43,7 +43,7 @@ export function* reportItemsOf(sessions: Iterable<CountedSession>): Generator<It
     for (const dimension of AGGREGATE_DIMENSIONS) {
       yield bucketItem(action, dimension, 'H', start, rev, groupContributions(members, dimension));
     }
-    const dayStart = Math.floor(start / DAY) * DAY;
+    const dayStart = dayOf(start);
     const day = days.get(`${action}#${dayStart}`) ?? { action, start: dayStart, rev: 0, members: [] };
     day.rev += rev;
     day.members.push(...members);

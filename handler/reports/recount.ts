@@ -1,5 +1,5 @@
-import { dayOf, hourOf, quarterOf } from '../store/dynamodb-report-store';
 import type { ContributionChange, ReportStore } from '../store/report-store';
+import { dayOf, hourOf, quarterOf } from './buckets';
 
 /**
  * The buckets a batch of changes touched, and their recount: every quarter-hour first

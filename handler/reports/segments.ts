@@ -1,3 +1,4 @@
+import { DAY, HOUR, QUARTER } from './buckets';
 import { offsetAt, type TimeGrouping, wallKey } from './local-time';
 
 /**
@@ -5,10 +6,6 @@ import { offsetAt, type TimeGrouping, wallKey } from './local-time';
  * range, or a local hour or day within it, is read as the fewest such buckets that tile it,
  * plus, at ragged edges, the sessions themselves (`raw`).
  */
-export const QUARTER = 900;
-export const HOUR = 3_600;
-export const DAY = 86_400;
-
 export type Level = 'Q' | 'H' | 'D';
 export const LEVEL_SECONDS: Readonly<Record<Level, number>> = { Q: QUARTER, H: HOUR, D: DAY };
 

@@ -1,13 +1,14 @@
 import { SESSION_ACTIONS } from '../decode/push-registry';
 import { Refusal } from '../errors';
 import { parseRange, refuseUnknownParameters } from '../query/instants';
+import { DAY } from './buckets';
 import { isTimeZone } from './local-time';
 import type { GroupBy, SummaryRequest } from './summary';
 
 const GROUP_BYS: readonly GroupBy[] = ['hour', 'day', 'seat', 'skillGroup', 'status'];
 const KNOWN = ['from', 'to', 'groupBy', 'action', 'tz'] as const;
 /** A year and a day: by hour, at most ~8,800 groups in one reply. */
-export const MAX_RANGE_DAYS = 366;
+const MAX_RANGE_DAYS = 366;
 
 /** The zone as given once Intl knows it, or a 1009 refusal naming `tz`. */
 function timeZoneOf(value: string | undefined): string {
@@ -20,7 +21,7 @@ function timeZoneOf(value: string | undefined): string {
 export function parseSummaryRequest(query: Readonly<Record<string, string>>): SummaryRequest {
   refuseUnknownParameters(query, KNOWN);
   const { fromSeconds, toSeconds } = parseRange(query);
-  if (toSeconds - fromSeconds > MAX_RANGE_DAYS * 86_400) {
+  if (toSeconds - fromSeconds > MAX_RANGE_DAYS * DAY) {
     throw new Refusal('INVALID_PARAMETER', `query parameter to must be at most ${MAX_RANGE_DAYS} days after from`);
   }
   const groupBy = query.groupBy as GroupBy | undefined;

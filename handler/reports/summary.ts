@@ -1,9 +1,10 @@
 import type { AggregateDimension } from '../store/report-layout';
 import type { Group, ReportStore } from '../store/report-store';
+import { QUARTER, quarterOf } from './buckets';
 import type { Contribution } from './contribution';
 import { groupContributions, mergeGroups } from './grouping';
 import type { TimeGrouping } from './local-time';
-import { LEVEL_SECONDS, type Level, type Piece, piecesOf, QUARTER, timeGroupsOf } from './segments';
+import { LEVEL_SECONDS, type Level, type Piece, piecesOf, timeGroupsOf } from './segments';
 import { emptyTally, type Figures, figuresOf, mergeInto, type Tally } from './tally';
 
 export type GroupBy = TimeGrouping | 'seat' | 'skillGroup' | 'status';
@@ -87,7 +88,7 @@ async function readPieces(
   const rawQuarters = new Set<number>();
   for (const piece of pieces) {
     if (piece.level === 'raw') {
-      for (let q = Math.floor(piece.start / QUARTER) * QUARTER; q < piece.end; q += QUARTER) rawQuarters.add(q);
+      for (let q = quarterOf(piece.start); q < piece.end; q += QUARTER) rawQuarters.add(q);
       continue;
     }
     const span = spans.get(piece.level);

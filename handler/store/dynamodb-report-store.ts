@@ -10,9 +10,10 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { StorageUnavailable } from '../errors';
+import { DAY, QUARTER, quarterOf } from '../reports/buckets';
 import type { Contribution } from '../reports/contribution';
 import { groupContributions, groupsFromJson, mergeGroups } from '../reports/grouping';
-import { DAY, HOUR, type Level, QUARTER } from '../reports/segments';
+import type { Level } from '../reports/segments';
 import type { Tally } from '../reports/tally';
 import {
   AGGREGATE_DIMENSIONS,
@@ -29,11 +30,7 @@ import {
   SK,
 } from './report-layout';
 import type { ContributionChange, Group, ReportStore } from './report-store';
-
-function unavailable(operation: string, error: unknown): StorageUnavailable {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StorageUnavailable(`DynamoDB ${operation} failed: ${reason}`, { cause: error });
-}
+import { storageError } from './storage-errors';
 
 /**
  * The report table (report-layout.ts). Why recounting rather than adding deltas: a
@@ -192,7 +189,7 @@ export class DynamoDbReportStore implements ReportStore {
     const found = new Map<string, number>();
     let pending: Item[] = keys;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 5) throw unavailable('BatchGetItem', 'unprocessed keys after 6 attempts');
+      if (attempt > 5) throw new StorageUnavailable('DynamoDB BatchGetItem: keys still unprocessed after 6 attempts');
       const output = await this.send('BatchGetItem', () =>
         this.client.send(
           new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
@@ -243,7 +240,7 @@ export class DynamoDbReportStore implements ReportStore {
     try {
       return await request();
     } catch (error) {
-      throw unavailable(operation, error);
+      throw storageError(operation, error);
     }
   }
 
@@ -253,11 +250,7 @@ export class DynamoDbReportStore implements ReportStore {
       await request();
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return;
-      throw unavailable(operation, error);
+      throw storageError(operation, error);
     }
   }
 }
-
-export const quarterOf = (seconds: number): number => Math.floor(seconds / QUARTER) * QUARTER;
-export const hourOf = (seconds: number): number => Math.floor(seconds / HOUR) * HOUR;
-export const dayOf = (seconds: number): number => Math.floor(seconds / DAY) * DAY;

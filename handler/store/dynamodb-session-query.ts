@@ -23,6 +23,7 @@ import {
 } from './query-index';
 import type { StoredRecord } from './record-store';
 import { matchesFilter, type SessionFilter, type SessionPage, type SessionQueryStore } from './session-query';
+import { storageError } from './storage-errors';
 
 type Item = Record<string, AttributeValue>;
 
@@ -40,15 +41,10 @@ export interface QueryBudget {
   readonly maxReplyBytes: number;
 }
 
-export const DEFAULT_QUERY_BUDGET: QueryBudget = { maxQueries: 240, maxReplyBytes: 4 * 1024 * 1024 };
+const DEFAULT_QUERY_BUDGET: QueryBudget = { maxQueries: 240, maxReplyBytes: 4 * 1024 * 1024 };
 
 const BATCH_GET_MAX = 100;
 const QUERY_PAGE_MAX = 1000;
-
-function unavailable(operation: string, error: unknown): StorageUnavailable {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StorageUnavailable(`DynamoDB ${operation} failed: ${reason}`, { cause: error });
-}
 
 /** Reads one index partition newest first, a page at a time. */
 class PartitionReader {
@@ -67,7 +63,7 @@ class PartitionReader {
         new QueryCommand({ ...this.input, ExclusiveStartKey: this.startKey, Limit: Math.min(QUERY_PAGE_MAX, wanted) }),
       );
     } catch (error) {
-      throw unavailable('Query', error);
+      throw storageError('Query', error);
     }
     for (const item of page.Items ?? []) {
       const sort = item[QUERY_ATTRIBUTE.sort]?.S ?? '';
@@ -244,7 +240,7 @@ export class DynamoDbSessionQuery implements SessionQueryStore {
       [RECORD_KEY_ATTRIBUTE]: { S: candidate.recordKey },
     }));
     for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 5) throw unavailable('BatchGetItem', 'unprocessed keys after 6 attempts');
+      if (attempt > 5) throw new StorageUnavailable('DynamoDB BatchGetItem: keys still unprocessed after 6 attempts');
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
       let output: { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, { Keys?: Item[] }> };
       try {
@@ -252,7 +248,7 @@ export class DynamoDbSessionQuery implements SessionQueryStore {
           new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
       } catch (error) {
-        throw unavailable('BatchGetItem', error);
+        throw storageError('BatchGetItem', error);
       }
       for (const item of output.Responses?.[this.tableName] ?? []) {
         byKey.set(`${item[SESSION_ID_ATTRIBUTE]?.S}\u0000${item[RECORD_KEY_ATTRIBUTE]?.S}`, item);

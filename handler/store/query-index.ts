@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DAY } from '../reports/buckets';
 
 /**
  * The record table's two sparse query indexes (infra/dynamodb.yml). Only a record's
@@ -32,7 +33,6 @@ export const SHARDS = 4;
 
 /** End times from 1970 up to the end of year 9999 have a UTC day; later ones share the last. */
 export const MAX_DATED_SECONDS = 253_402_300_799;
-const DAY_SECONDS = 86_400;
 
 const END_DIGITS = 16;
 export const padSeconds = (seconds: number): string => String(seconds).padStart(END_DIGITS, '0');
@@ -45,7 +45,7 @@ export function utcDayOf(seconds: number): string {
 
 /** The first second of a UTC day, `2026-11-27`. */
 export const dayStartSeconds = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000;
-export const previousDay = (day: string): string => utcDayOf(dayStartSeconds(day) - DAY_SECONDS);
+export const previousDay = (day: string): string => utcDayOf(dayStartSeconds(day) - DAY);
 
 export function recordHash(sessionId: string, recordKey: string): string {
   return createHash('sha256').update(sessionId).update('\u0000').update(recordKey).digest('hex').slice(0, 32);

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { pushTypeOf } from '../decode/push-registry';
+import { toAttributeMap } from './attribute-values';
 import { indexAttributesOf } from './index-attributes';
 import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from './item-layout';
 import { QUERY_ATTRIBUTE } from './query-index';
@@ -57,6 +58,7 @@ export async function reindexCurrentItems(client: DynamoDBClient, tableName: str
         record: item.record,
       });
       const names = Object.keys(attributes);
+      const values = toAttributeMap(attributes);
       try {
         await client.send(
           new UpdateItemCommand({
@@ -71,12 +73,7 @@ export async function reindexCurrentItems(client: DynamoDBClient, tableName: str
               '#sort': QUERY_ATTRIBUTE.sort,
             },
             ExpressionAttributeValues: {
-              ...Object.fromEntries(
-                names.map((name, n) => {
-                  const value = attributes[name] as string | number;
-                  return [`:a${n}`, typeof value === 'number' ? { N: String(value) } : { S: value }];
-                }),
-              ),
+              ...Object.fromEntries(names.map((name, n) => [`:a${n}`, values[name] as AttributeValue])),
               ':version': { S: item.receipt.versionId },
             },
           }),
