@@ -7,7 +7,7 @@ import { jsonReply } from './edge/reply';
 import { authorizeRead } from './read-access';
 import { summarize } from './reports/summary';
 import { parseSummaryRequest } from './reports/summary-params';
-import { REPORTS_PAGE_CSP, REPORTS_PAGE_HTML } from './reports-page/generated/page';
+import { REPORTS_PAGE_HEADERS, REPORTS_PAGE_HTML } from './reports-page/generated/page';
 import { defaultReportStores } from './store/default-report-store';
 import type { ReportStore } from './store/report-store';
 
@@ -31,13 +31,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   '/reports': {
     answer: async () => ({
       statusCode: 200,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': REPORTS_PAGE_CSP,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-cache',
-      },
+      headers: { ...REPORTS_PAGE_HEADERS },
       body: REPORTS_PAGE_HTML,
     }),
     openLocally: true,

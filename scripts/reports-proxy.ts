@@ -12,7 +12,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { REPORTS_PAGE_CSP, REPORTS_PAGE_HTML } from '../handler/reports-page/generated/page';
+import { REPORTS_PAGE_HEADERS, REPORTS_PAGE_HTML } from '../handler/reports-page/generated/page';
 
 const SERVICE = 'tccc-cdr-receiver';
 const FORWARDED = [/^\/reports\/summary$/, /^\/sessions$/, /^\/sessions\/[^/]+(\/versions)?$/];
@@ -99,12 +99,7 @@ async function main() {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/' || url.pathname === '/reports') {
       if (url.pathname === '/') return send(reply, 302, '', { location: '/reports' });
-      reply.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': REPORTS_PAGE_CSP,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-      });
+      reply.writeHead(200, REPORTS_PAGE_HEADERS);
       return reply.end(REPORTS_PAGE_HTML);
     }
     if (!FORWARDED.some((route) => route.test(url.pathname))) return send(reply, 404, envelope(1007, 'no such route'));

@@ -22,7 +22,13 @@ import {
   utcDayOf,
 } from './query-index';
 import type { StoredRecord } from './record-store';
-import { matchesFilter, type SessionFilter, type SessionPage, type SessionQueryStore } from './session-query';
+import {
+  matchesFilter,
+  type SessionFilter,
+  type SessionPage,
+  type SessionQueryStore,
+  skillGroupIdOf,
+} from './session-query';
 import { storageError } from './storage-errors';
 
 type Item = Record<string, AttributeValue>;
@@ -213,8 +219,8 @@ export class DynamoDbSessionQuery implements SessionQueryStore {
     if (filter.skillGroup !== undefined) {
       names['#skillName'] = QUERY_ATTRIBUTE.skillName;
       values[':skillName'] = { S: filter.skillGroup };
-      const id = Number(filter.skillGroup);
-      if (/^\d+$/.test(filter.skillGroup) && Number.isSafeInteger(id)) {
+      const id = skillGroupIdOf(filter.skillGroup);
+      if (id !== undefined) {
         names['#skillId'] = QUERY_ATTRIBUTE.skillId;
         values[':skillId'] = { N: String(id) };
         conditions.push('(#skillName = :skillName OR #skillId = :skillId)');

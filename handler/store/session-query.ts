@@ -46,11 +46,15 @@ export function matchesFilter(
   if (filter.status !== undefined && record.status !== filter.status) return false;
   if (filter.skillGroup !== undefined) {
     const byName = record.skillName === filter.skillGroup;
-    const byId =
-      /^\d+$/.test(filter.skillGroup) &&
-      record.skillId !== null &&
-      String(record.skillId) === String(Number(filter.skillGroup));
+    const id = skillGroupIdOf(filter.skillGroup);
+    const byId = id !== undefined && record.skillId === id;
     if (!byName && !byId) return false;
   }
   return true;
+}
+
+/** A `skillGroup` filter given as digits also names a skill group id (QueuedSkillGroupId). */
+export function skillGroupIdOf(skillGroup: string): number | undefined {
+  const id = Number(skillGroup);
+  return /^\d+$/.test(skillGroup) && Number.isSafeInteger(id) ? id : undefined;
 }
