@@ -1,16 +1,31 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
 
+/** README.md and every page under docs/: the text a reader copies commands from. */
+export function documentationPages(): string[] {
+  const docs = path.join(root, 'docs');
+  const pages = ['README.md'];
+  try {
+    for (const name of readdirSync(docs, { recursive: true }) as string[])
+      if (name.endsWith('.md')) pages.push(path.join('docs', name));
+  } catch {
+    // No docs/ folder yet: the README alone.
+  }
+  return pages;
+}
+
 /**
- * The commands README.md shows, as a reader copies them: every line of its ```sh blocks (a
- * line ending in `\` joined to the next) and every inline code span, trimmed, without a
- * trailing `# comment`.
+ * The commands README.md and docs/ show, as a reader copies them: every line of their ```sh
+ * blocks (a line ending in `\` joined to the next) and every inline code span, trimmed,
+ * without a trailing `# comment`.
  */
 export function readmeCommands(): string[] {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const readme = documentationPages()
+    .map((page) => readFileSync(path.join(root, page), 'utf8'))
+    .join('\n');
   const commands: string[] = [];
   for (const [, block] of readme.matchAll(/^ *```sh\n([\s\S]*?)^ *```$/gm)) {
     // A line ending in a backslash goes on with the next, as bash reads it.
@@ -26,7 +41,7 @@ export function readmeCommands(): string[] {
  * test running it fails the day the two part.
  */
 export function documented(command: string): string {
-  if (!readmeCommands().includes(command)) throw new Error(`README.md does not show \`${command}\``);
+  if (!readmeCommands().includes(command)) throw new Error(`neither README.md nor docs/ shows \`${command}\``);
   return command;
 }
 
