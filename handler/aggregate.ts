@@ -1,12 +1,20 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { SESSION_ACTIONS } from './decode/push-registry';
 import { causeOf } from './errors';
 import { logger } from './observability';
-import { TouchedBuckets } from './reports/recount';
+import { applyChange, type CurrentVersions } from './reports/apply-change';
+import { defaultAggregateStores } from './reports/default-report-store';
+import type { ReportStore } from './reports/report-store';
 import { changeOf } from './reports/stream-changes';
-import { defaultReportStores } from './store/default-report-store';
-import type { RecordStore } from './store/record-store';
-import type { ReportStore } from './store/report-store';
+import { RecentDays, TouchedDays } from './reports/touched-days';
+
+export interface AggregateDependencies {
+  readonly reports: ReportStore;
+  readonly versions: CurrentVersions;
+  /** Unix seconds. */
+  readonly now?: () => number;
+}
 
 /**
  * The reports' stream consumer: the record table's stream (NEW_AND_OLD_IMAGES) in, the
@@ -15,43 +23,37 @@ import type { ReportStore } from './store/report-store';
  * (ReportBatchItemFailures), so the stream hands it, and what follows it, again. Every
  * step is idempotent: a redelivered batch counts nothing twice.
  */
-export function createAggregateHandler({ reports, records }: { reports: ReportStore; records: RecordStore }) {
-  /** Whether a version is still the current one: a batch delivered again late must not bring back a replaced version. */
-  async function stillCurrent(sessionId: string, action: string, versionId: string): Promise<boolean> {
-    const current = await records.currentRecords(sessionId, action);
-    return current.some((record) => record.receipt.versionId === versionId);
-  }
-
+export function createAggregateHandler({ reports, versions, now = () => Date.now() / 1000 }: AggregateDependencies) {
+  const recent = new RecentDays();
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const touched = new TouchedBuckets();
+    const touched = new TouchedDays();
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     const response = await processPartialResponse(
       event,
       async (record: DynamoDBRecord) => {
-        const found = changeOf(record);
-        if (!found) return;
-        const { change, sessionId } = found;
-        const put = change.put && (await stillCurrent(sessionId, change.action, change.put.versionId));
-        await reports.applyChange(put ? change : { ...change, put: undefined });
+        const change = changeOf(record);
+        if (!change) return;
+        await applyChange(change, reports, versions);
         touched.add(change);
       },
       processor,
       { processInParallel: false },
     );
     try {
-      // The counts of what did apply; if this fails, the whole batch comes again.
-      await touched.recount(reports);
+      // The revisions of what did apply; if this fails, the whole batch comes again.
+      await touched.settle(reports, now());
     } catch (error) {
-      logger.error('recounting the reports failed; the batch will be delivered again', { cause: causeOf(error) });
+      logger.error('marking the changed days failed; the batch will be delivered again', { cause: causeOf(error) });
       throw error;
     }
+    await recent.rollUp(reports, SESSION_ACTIONS, now());
     logger.info('stream batch applied', {
       records: event.Records.length,
       failed: response.batchItemFailures.length,
-      quartersRecounted: touched.size,
+      daysTouched: touched.size,
     });
     return response;
   };
 }
 
-export const handler = createAggregateHandler(defaultReportStores());
+export const handler = createAggregateHandler(defaultAggregateStores());

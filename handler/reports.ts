@@ -8,8 +8,8 @@ import { authorizeRead } from './read-access';
 import { summarize } from './reports/summary';
 import { parseSummaryRequest } from './reports/summary-params';
 import { REPORTS_PAGE_HEADERS, REPORTS_PAGE_HTML } from './reports-page/generated/page';
-import { defaultReportStores } from './store/default-report-store';
-import type { ReportStore } from './store/report-store';
+import { defaultSummaryStore } from './reports/default-report-store';
+import type { ReportStore } from './reports/report-store';
 
 export interface ReportDependencies {
   readonly reports: ReportStore;
@@ -56,5 +56,5 @@ export function createReportHandler({
 
 export const handler: (event: ApiGatewayEvent, context?: Context) => Promise<APIGatewayProxyResult> =
   createReportHandler({
-    reports: defaultReportStores().reports,
+    reports: defaultSummaryStore(),
   });

@@ -8,7 +8,7 @@ import { createPushHandler } from '../handler/push';
 import { createReadHandler } from '../handler/read';
 import { createReportHandler } from '../handler/reports';
 import { createDynamoDbClient } from '../handler/store/dynamodb-client';
-import { DynamoDbReportStore } from '../handler/store/dynamodb-report-store';
+import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
 import { createTokenHandler } from '../handler/token';
 import { countingStore, quarantineStore } from './support/dynamodb';
 import { httpApiEvent, pushEvent, sampleOf, sampleRecord } from './support/events';

@@ -1,10 +1,12 @@
 import { sessionFacetsOf, skillGroupKeyOf } from '../decode/session-facets';
 import type { RecordBody } from '../store/record-store';
+import { reportKeyOf } from './dimension-key';
 
 /**
  * What one session adds to the reports, taken from its current version: the groups it
  * falls in and its figures. Kept per session in the aggregate table, so that a bucket can
- * be counted again from its sessions (which a maximum needs when one leaves it).
+ * be counted again from its sessions (which a maximum needs when one leaves it). Its keys
+ * are report keys (dimension-key.ts): bounded whatever was pushed.
  */
 export interface Contribution {
   /** End time, Unix seconds: the bucket. */
@@ -25,9 +27,9 @@ export function contributionOf(record: RecordBody, end: number): Contribution {
   const accept = facets.acceptTimestamp;
   return {
     end,
-    seat: facets.seat,
-    skillGroup: skillGroupKeyOf(facets),
-    status: facets.status,
+    seat: reportKeyOf(facets.seat),
+    skillGroup: reportKeyOf(skillGroupKeyOf(facets)),
+    status: reportKeyOf(facets.status),
     answered: accept !== null,
     wait: accept !== null && facets.startTimestamp !== null ? accept - facets.startTimestamp : null,
     handle: accept !== null ? end - accept : null,

@@ -1,48 +1,34 @@
-import type { AggregateDimension } from '../store/report-layout';
-import type { Group } from '../store/report-store';
 import type { Contribution } from './contribution';
-import {
-  addContribution,
-  emptyTally,
-  mergeInto,
-  type Tally,
-  type TallyJson,
-  tallyFromJson,
-  tallyToJson,
-} from './tally';
+import { addContribution, emptyTally, mergeInto, type Tally } from './tally';
 
-const keyOf = (contribution: Contribution, dimension: AggregateDimension): string | null =>
-  dimension === 'all' ? null : contribution[dimension];
+/** What a summary can group sessions by besides time: each a field of the contribution. */
+export const DIMENSIONS = ['seat', 'skillGroup', 'status'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
 
-/** Tallies per group of one dimension (`all`: one group, key null). */
-export function groupContributions(contributions: Iterable<Contribution>, dimension: AggregateDimension): Group[] {
-  const groups = new Map<string | null, Tally>();
-  for (const contribution of contributions) {
-    const key = keyOf(contribution, dimension);
-    let tally = groups.get(key);
-    if (!tally) {
-      tally = emptyTally();
-      groups.set(key, tally);
-    }
-    addContribution(tally, contribution);
+/** One group: its key (null: the sessions without one) and its tally. */
+export type Group = readonly [string | null, Tally];
+export type Groups = Map<string | null, Tally>;
+
+function groupOf(groups: Groups, key: string | null): Tally {
+  let tally = groups.get(key);
+  if (!tally) {
+    tally = emptyTally();
+    groups.set(key, tally);
   }
-  return [...groups];
+  return tally;
 }
 
-/** Groups of several buckets merged by key. */
-export function mergeGroups(into: Map<string | null, Tally>, groups: Iterable<Group>): void {
-  for (const [key, tally] of groups) {
-    let target = into.get(key);
-    if (!target) {
-      target = emptyTally();
-      into.set(key, target);
-    }
-    mergeInto(target, tally);
-  }
+/** Tallies per key, the key of each contribution given by `keyOf`. */
+export function groupContributions(
+  contributions: Iterable<Contribution>,
+  keyOf: (contribution: Contribution) => string | null,
+): Groups {
+  const groups: Groups = new Map();
+  for (const contribution of contributions) addContribution(groupOf(groups, keyOf(contribution)), contribution);
+  return groups;
 }
 
-export const groupsToJson = (groups: readonly Group[]): string =>
-  JSON.stringify(groups.map(([key, tally]) => [key, tallyToJson(tally)]));
-
-export const groupsFromJson = (json: string): Group[] =>
-  (JSON.parse(json) as Array<[string | null, TallyJson]>).map(([key, tally]) => [key, tallyFromJson(tally)] as const);
+/** Groups of several sources merged by key. */
+export function mergeGroups(into: Groups, groups: Iterable<Group>): void {
+  for (const [key, tally] of groups) mergeInto(groupOf(into, key), tally);
+}

@@ -1,39 +1,10 @@
-import { DAY, HOUR, QUARTER } from './buckets';
+import { DAY, HOUR } from './buckets';
 import { offsetAt, type TimeGrouping, wallKey } from './local-time';
 
 /**
- * Aggregates are kept per UTC quarter-hour, hour and day (handler/reports/README.md). A
- * range, or a local hour or day within it, is read as the fewest such buckets that tile it,
- * plus, at ragged edges, the sessions themselves (`raw`).
+ * The local hours or days of a zone over a range, as UTC intervals: a summary counts each
+ * group from the rolled-up quarter-hours and the sessions those intervals hold.
  */
-export type Level = 'Q' | 'H' | 'D';
-export const LEVEL_SECONDS: Readonly<Record<Level, number>> = { Q: QUARTER, H: HOUR, D: DAY };
-
-export interface Piece {
-  readonly level: Level | 'raw';
-  /** [start, end), Unix seconds. */
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Tiles [from, to) with whole UTC days, hours, quarters (when `finest` is Q), and raw remainders. */
-export function piecesOf(from: number, to: number, finest: 'Q' | 'H'): Piece[] {
-  const levels: Level[] = finest === 'Q' ? ['D', 'H', 'Q'] : ['D', 'H'];
-  const rawStep = LEVEL_SECONDS[finest];
-  const pieces: Piece[] = [];
-  let t = from;
-  while (t < to) {
-    const level = levels.find((l) => t % LEVEL_SECONDS[l] === 0 && t + LEVEL_SECONDS[l] <= to);
-    const end = level ? t + LEVEL_SECONDS[level] : Math.min(to, (Math.floor(t / rawStep) + 1) * rawStep);
-    const last = pieces[pieces.length - 1];
-    if (!level && last?.level === 'raw' && last.end === t)
-      pieces[pieces.length - 1] = { level: 'raw', start: last.start, end };
-    else pieces.push({ level: level ?? 'raw', start: t, end });
-    t = end;
-  }
-  return pieces;
-}
-
 export interface TimeGroup {
   readonly key: string;
   /** Disjoint [start, end) intervals (two when a clock goes back over the hour). */

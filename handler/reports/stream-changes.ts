@@ -5,8 +5,7 @@ import { pushTypeOf } from '../decode/push-registry';
 import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../store/item-layout';
 import { MAX_DATED_SECONDS, recordHash } from '../store/query-index';
 import type { RecordBody } from '../store/record-store';
-import type { ContributionChange } from '../store/report-store';
-import { contributionOf } from './contribution';
+import { type Contribution, contributionOf } from './contribution';
 
 type Image = Record<string, AttributeValue>;
 
@@ -29,27 +28,50 @@ function countable(image: Image | undefined): CurrentItem | undefined {
   return item as CurrentItem;
 }
 
+/** A record's contribution entering or leaving the reports. */
+export interface ContributionChange {
+  readonly action: string;
+  readonly sessionId: string;
+  readonly recordKey: string;
+  /** The record's hash (query-index.ts): one contribution per current record. */
+  readonly hash: string;
+  readonly put?: { readonly contribution: Contribution; readonly versionId: string };
+  readonly remove?: { readonly end: number; readonly versionId: string };
+}
+
+/**
+ * DynamoDB's own deletion of an expired item (TTL): the record's retention ended, not the
+ * session. Report figures hold no personal data and outlive the records, so it changes no
+ * figure (handler/reports/README.md); a deletion by anyone else (an erasure) does.
+ */
+const isExpiry = (record: DynamoDBRecord) =>
+  record.eventName === 'REMOVE' &&
+  record.userIdentity?.type === 'Service' &&
+  record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
+
 /**
  * What one stream record changes in the reports: the session's new current version comes
  * in (INSERT, MODIFY), the one it replaced goes out (MODIFY, REMOVE). Version items
- * (`V#...`) and the other push types change nothing.
+ * (`V#...`), the other push types and expiries change nothing.
  */
-export function changeOf(record: DynamoDBRecord): { change: ContributionChange; sessionId: string } | undefined {
+export function changeOf(record: DynamoDBRecord): ContributionChange | undefined {
   const keys = record.dynamodb?.Keys as Image | undefined;
   const sessionId = keys?.[SESSION_ID_ATTRIBUTE]?.S;
   const recordKey = keys?.[RECORD_KEY_ATTRIBUTE]?.S;
   if (sessionId === undefined || recordKey === undefined || !recordKey.startsWith(currentKeyPrefix())) return undefined;
+  if (isExpiry(record)) return undefined;
   const incoming =
     record.eventName === 'REMOVE' ? undefined : countable(record.dynamodb?.NewImage as Image | undefined);
   const outgoing = countable(record.dynamodb?.OldImage as Image | undefined);
   if (!incoming && !outgoing) return undefined;
-  const change: ContributionChange = {
+  return {
     action: (incoming ?? outgoing)?.action as string,
+    sessionId,
+    recordKey,
     hash: recordHash(sessionId, recordKey),
     ...(incoming && {
       put: { contribution: contributionOf(incoming.record, incoming.ordering), versionId: incoming.receipt.versionId },
     }),
     ...(outgoing && { remove: { end: outgoing.ordering, versionId: outgoing.receipt.versionId } }),
   };
-  return { change, sessionId };
 }

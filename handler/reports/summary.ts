@@ -1,13 +1,17 @@
-import type { AggregateDimension } from '../store/report-layout';
-import type { Group, ReportStore } from '../store/report-store';
-import { QUARTER, quarterOf } from './buckets';
+import { Refusal } from '../errors';
+import { DAY, dayOf, QUARTER } from './buckets';
 import type { Contribution } from './contribution';
-import { groupContributions, mergeGroups } from './grouping';
+import { type Dimension, type Groups, groupContributions, mergeGroups } from './grouping';
 import type { TimeGrouping } from './local-time';
-import { LEVEL_SECONDS, type Level, type Piece, piecesOf, timeGroupsOf } from './segments';
-import { emptyTally, type Figures, figuresOf, mergeInto, type Tally } from './tally';
+import type { View } from './report-layout';
+import type { DayState, ReportStore } from './report-store';
+import { VIEW_KEYS } from './rollup';
+import { addChunks } from './rollup-rows';
+import { timeGroupsOf } from './segments';
+import { addContribution, emptyTally, type Figures, figuresOf, mergeInto, type Tally } from './tally';
+import { inTurns } from './in-turns';
 
-export type GroupBy = TimeGrouping | 'seat' | 'skillGroup' | 'status';
+export type GroupBy = TimeGrouping | Dimension;
 
 export interface SummaryRequest {
   readonly fromSeconds: number;
@@ -26,43 +30,91 @@ export interface Summary {
   groups: Array<{ key: string | null } & Figures>;
 }
 
-/** One part of the answer: a group key (time buckets) or the whole range (other dimensions), and the pieces it is read from. */
-interface Part {
-  readonly key: string | null;
-  readonly pieces: Piece[];
-}
+/**
+ * Days a summary may count from their sessions rather than a rollup (today, partial days at
+ * the range's edges, days not rolled up yet): each is a read of up to a day of contributions,
+ * so more than this could outlast the function's timeout. Refused with 1009.
+ */
+export const MAX_DAYS_FROM_SESSIONS = 31;
 
 const isTime = (groupBy: GroupBy): groupBy is TimeGrouping => groupBy === 'hour' || groupBy === 'day';
 
+/** A piece of the range within one UTC day: read from the day's rollup, or from its sessions. */
+interface DayPiece {
+  readonly dayStart: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What one push type's reads gave: counted sessions (time: at their end; else by key). */
+interface Counted {
+  /** Time groupings: tallies at an instant (a quarter's start, or a session's end). */
+  readonly atoms: Array<readonly [number, Tally]>;
+  /** Dimension groupings: tallies per key. */
+  readonly groups: Groups;
+}
+
+/** The UTC days [from, to) overlaps, each cut to the range. */
+function dayPieces(from: number, to: number): DayPiece[] {
+  const pieces: DayPiece[] = [];
+  for (let day = dayOf(from); day < to; day += DAY) {
+    pieces.push({ dayStart: day, start: Math.max(from, day), end: Math.min(to, day + DAY) });
+  }
+  return pieces;
+}
+
 /**
- * A summary from the aggregates: the range (or each local hour or day of it) is tiled with
- * the fewest stored buckets, read a partition at a time; only ragged edges finer than the
- * finest bucket are counted from the sessions' contributions (at most an hour at each end).
+ * A summary from the aggregates: whole UTC days from their rollups when they are current,
+ * everything else (partial days, today, days not rolled up yet, days a local group cuts off
+ * the quarter-hour grid) from the contributions of those hours; days without a state had no
+ * session and are not read at all.
  */
 export async function summarize(request: SummaryRequest, store: ReportStore): Promise<Summary> {
   const { fromSeconds: from, toSeconds: to, timeZone, groupBy } = request;
-  const dimension: AggregateDimension = isTime(groupBy) ? 'all' : groupBy;
-  const parts: Part[] = isTime(groupBy)
-    ? timeGroupsOf(from, to, timeZone, groupBy).map(({ key, intervals }) => ({
-        key,
-        pieces: intervals.flatMap(([start, end]) => piecesOf(start, end, 'Q')),
-      }))
-    : [{ key: null, pieces: piecesOf(from, to, 'H') }];
+  const timeGroups = isTime(groupBy) ? timeGroupsOf(from, to, timeZone, groupBy) : [];
+  const offGrid = new Set(
+    timeGroups.flatMap(({ intervals }) => intervals.flat()).filter((edge) => edge % QUARTER !== 0).map(dayOf),
+  );
+  const view: View = isTime(groupBy) ? 'quarter' : groupBy;
+  const pieces = dayPieces(from, to);
 
-  const pieces = parts.flatMap((part) => part.pieces);
-  const perAction = await Promise.all(request.actions.map((action) => readPieces(store, action, dimension, pieces)));
+  const counted = await Promise.all(
+    request.actions.map(async (action) => {
+      const states = await store.dayStates(
+        action,
+        pieces.map((piece) => piece.dayStart),
+        false,
+      );
+      const present = pieces.filter((piece) => states.has(piece.dayStart));
+      const rolled = present.filter((piece) => rollupFits(piece, states.get(piece.dayStart), offGrid));
+      const raw = present.filter((piece) => !rolled.includes(piece));
+      return { action, states, rolled, raw };
+    }),
+  );
+  const rawDays = counted.reduce((sum, { raw }) => sum + raw.length, 0);
+  if (rawDays > MAX_DAYS_FROM_SESSIONS) {
+    throw new Refusal(
+      'INVALID_PARAMETER',
+      `this range needs ${rawDays} days counted from their sessions (at most ${MAX_DAYS_FROM_SESSIONS}): ask for a shorter range, or whole UTC days once they are rolled up`,
+    );
+  }
+  const reads = await Promise.all(
+    counted.map(({ action, states, rolled, raw }) => countAction(store, action, view, states, rolled, raw)),
+  );
 
-  const groups = new Map<string | null, Tally>();
-  for (const part of parts) {
-    const tallies = new Map<string | null, Tally>();
-    for (const read of perAction) {
-      for (const piece of part.pieces) mergeGroups(tallies, read(piece));
+  const groups: Groups = new Map();
+  if (isTime(groupBy)) {
+    const slots = timeGroups.flatMap(({ key, intervals }) => intervals.map(([start, end]) => ({ start, end, key })));
+    slots.sort((a, b) => a.start - b.start);
+    for (const { key } of timeGroups) groups.set(key, emptyTally());
+    for (const { atoms } of reads) {
+      for (const [at, tally] of atoms) {
+        const key = slotAt(slots, at);
+        if (key !== undefined) mergeInto(groups.get(key) as Tally, tally);
+      }
     }
-    if (isTime(groupBy)) {
-      const total = emptyTally();
-      for (const tally of tallies.values()) mergeInto(total, tally);
-      groups.set(part.key, total);
-    } else mergeGroups(groups, tallies);
+  } else {
+    for (const read of reads) mergeGroups(groups, read.groups);
   }
   const totals = emptyTally();
   for (const tally of groups.values()) mergeInto(totals, tally);
@@ -77,42 +129,69 @@ export async function summarize(request: SummaryRequest, store: ReportStore): Pr
   };
 }
 
-/** Reads every bucket and contribution the pieces need for one action; answers each piece's groups. */
-async function readPieces(
+/** A whole day whose rollup counted its current revision, and (time groupings) no local group cuts a quarter of it. */
+function rollupFits(piece: DayPiece, state: DayState | undefined, offGrid: ReadonlySet<number>): boolean {
+  const whole = piece.start === piece.dayStart && piece.end === piece.dayStart + DAY;
+  return whole && state?.rollup !== undefined && state.rollup.rev === state.rev && !offGrid.has(piece.dayStart);
+}
+
+/** The key of the slot holding instant `at` (slots sorted and disjoint). */
+function slotAt(slots: ReadonlyArray<{ start: number; end: number; key: string }>, at: number): string | undefined {
+  let low = 0;
+  let high = slots.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const slot = slots[middle] as { start: number; end: number; key: string };
+    if (at < slot.start) high = middle - 1;
+    else if (at >= slot.end) low = middle + 1;
+    else return slot.key;
+  }
+  return undefined;
+}
+
+/** Reads one push type's rollups and contributions, at most READS_AT_ONCE requests at a time. */
+const READS_AT_ONCE = 8;
+async function countAction(
   store: ReportStore,
   action: string,
-  dimension: AggregateDimension,
-  pieces: readonly Piece[],
-): Promise<(piece: Piece) => Group[]> {
-  const spans = new Map<Level, { low: number; high: number }>();
-  const rawQuarters = new Set<number>();
-  for (const piece of pieces) {
-    if (piece.level === 'raw') {
-      for (let q = quarterOf(piece.start); q < piece.end; q += QUARTER) rawQuarters.add(q);
-      continue;
+  view: View,
+  states: ReadonlyMap<number, DayState>,
+  rolled: readonly DayPiece[],
+  raw: readonly DayPiece[],
+): Promise<Counted> {
+  const groups: Groups = new Map();
+  const atoms: Array<readonly [number, Tally]> = [];
+  const sessions: Contribution[] = [];
+  const tasks: Array<() => Promise<void>> = [
+    ...rolled.map((piece) => async () => {
+      const rollup = states.get(piece.dayStart)?.rollup;
+      const chunks = rollup ? await store.rollupChunks(action, piece.dayStart, rollup.token, view) : [];
+      // Fewer chunks than the state says: the rollup was replaced while read. Count the day from its sessions.
+      if (!rollup || chunks.length !== rollup.chunks[view]) {
+        sessions.push(...(await readSessions(store, action, piece)));
+        return;
+      }
+      const dayGroups: Groups = new Map();
+      addChunks(dayGroups, chunks);
+      if (view === 'quarter') for (const [key, tally] of dayGroups) atoms.push([Number(key), tally]);
+      else mergeGroups(groups, dayGroups);
+    }),
+    ...raw.map((piece) => async () => {
+      sessions.push(...(await readSessions(store, action, piece)));
+    }),
+  ];
+  await inTurns(tasks, (task) => task(), READS_AT_ONCE);
+  if (view === 'quarter') {
+    for (const session of sessions) {
+      const tally = emptyTally();
+      addContribution(tally, session);
+      atoms.push([session.end, tally]);
     }
-    const span = spans.get(piece.level);
-    spans.set(piece.level, {
-      low: Math.min(span?.low ?? piece.start, piece.start),
-      high: Math.max(span?.high ?? piece.start, piece.start),
-    });
-  }
-  const [buckets, contributions] = await Promise.all([
-    Promise.all(
-      [...spans].map(async ([level, { low, high }]) => {
-        const found = await store.buckets(action, dimension, level, low, high + LEVEL_SECONDS[level]);
-        return [level, found] as const;
-      }),
-    ),
-    Promise.all([...rawQuarters].map((quarter) => store.contributions(action, quarter))),
-  ]);
-  const byLevel = new Map(buckets);
-  const sessions: Contribution[] = contributions.flat();
-  return (piece) =>
-    piece.level === 'raw'
-      ? groupContributions(
-          sessions.filter((session) => session.end >= piece.start && session.end < piece.end),
-          dimension,
-        )
-      : (byLevel.get(piece.level)?.get(piece.start) ?? []);
+  } else mergeGroups(groups, groupContributions(sessions, VIEW_KEYS[view]));
+  return { atoms, groups };
+}
+
+async function readSessions(store: ReportStore, action: string, piece: DayPiece): Promise<Contribution[]> {
+  const entries = await store.contributions(action, piece.start, piece.end, false);
+  return entries.map((entry) => entry.contribution);
 }

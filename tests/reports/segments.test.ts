@@ -1,23 +1,4 @@
-import { piecesOf, timeGroupsOf } from '../../handler/reports/segments';
-
-describe('tiling a range with stored buckets', () => {
-  it('uses whole UTC days, hours and quarters, and raw sessions only at ragged edges', () => {
-    const day = 2_001_196_800; // 2033-06-01T00:00Z
-    expect(piecesOf(day - 1_000, day + 86_400 + 3_600 + 1_000, 'Q')).toEqual([
-      { level: 'raw', start: day - 1_000, end: day - 900 },
-      { level: 'Q', start: day - 900, end: day },
-      { level: 'D', start: day, end: day + 86_400 },
-      { level: 'H', start: day + 86_400, end: day + 90_000 },
-      { level: 'Q', start: day + 90_000, end: day + 90_900 },
-      { level: 'raw', start: day + 90_900, end: day + 91_000 },
-    ]);
-    // Without quarter buckets (agents, skill groups, statuses) a partial hour is raw.
-    expect(piecesOf(day + 1_800, day + 7_200, 'H')).toEqual([
-      { level: 'raw', start: day + 1_800, end: day + 3_600 },
-      { level: 'H', start: day + 3_600, end: day + 7_200 },
-    ]);
-  });
-});
+import { timeGroupsOf } from '../../handler/reports/segments';
 
 describe('local hours and days', () => {
   it('cuts Kolkata (+05:30) hours at the half hour, every hour of the range present', () => {

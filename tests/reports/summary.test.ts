@@ -5,10 +5,14 @@ import { createPushHandler } from '../../handler/push';
 import { createReportHandler } from '../../handler/reports';
 import { contributionOf } from '../../handler/reports/contribution';
 import { reportItemsOf } from '../../handler/reports/rebuild';
+import { VIEWS } from '../../handler/reports/report-layout';
+import { addChunks } from '../../handler/reports/rollup-rows';
 import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
 import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import { DynamoDbReportStore } from '../../handler/store/dynamodb-report-store';
+import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
+import type { ReportStore } from '../../handler/reports/report-store';
+import { DynamoDbCurrentVersions } from '../../handler/store/dynamodb-current-versions';
 import { currentRecordKey } from '../../handler/store/item-layout';
 import { recordHash } from '../../handler/store/query-index';
 import { versionIdOf } from '../../handler/store/version-id';
@@ -26,18 +30,28 @@ const push = createPushHandler({
   store: records,
   quarantine: new DynamoDbQuarantineStore(client, process.env.REPORTS_QUARANTINE_TABLE_NAME as string),
 });
-const consumer = createAggregateHandler({ reports, records });
-const report = createReportHandler({ reports });
-
 // 2033-06-01T00:00:00Z: a range no other test file writes.
 const FIRST_DAY = 2_001_196_800;
 const DAYS = 4;
+// The consumer runs as if a month later: every day it touches is closed, so it rolls them up.
+const consumer = createAggregateHandler({
+  reports,
+  versions: new DynamoDbCurrentVersions(client, recordTable),
+  now: () => FIRST_DAY + 30 * 86_400,
+});
+const report = createReportHandler({ reports });
+/** The same table seen without its rollups: every figure counted from the sessions. */
+const withoutRollups: ReportStore = Object.assign(Object.create(reports), {
+  dayStates: async (action: string, days: readonly number[], consistent: boolean) =>
+    new Map([...(await reports.dayStates(action, days, consistent))].map(([day, { rev }]) => [day, { rev }])),
+});
+const reportFromSessions = createReportHandler({ reports: withoutRollups });
 const pushes = contactCentrePushes({ seed: 33, firstDay: FIRST_DAY, days: DAYS, sessions: 260 });
 const current = currentRecords(pushes);
 const delivered: DynamoDBStreamEvent[] = [];
 
-async function summary(query: Record<string, string>) {
-  const reply = await report(httpApiEvent({ method: 'GET', path: '/reports/summary', query, headers: {} }));
+async function summary(query: Record<string, string>, handler = report) {
+  const reply = await handler(httpApiEvent({ method: 'GET', path: '/reports/summary', query, headers: {} }));
   return { status: reply.statusCode, body: JSON.parse(reply.body) };
 }
 
@@ -100,6 +114,17 @@ describe('GET /reports/summary equals the figures computed from the pushed bodie
     const expected = expectedSummary(current, { from, to, groupBy, tz, actions: action ? [action] : SESSION_ACTIONS });
     expect(expected.totals.sessions).toBeGreaterThan(5);
     expect(body).toEqual(expected);
+    // The rollups say what the sessions say.
+    expect((await summary(query, reportFromSessions)).body).toEqual(expected);
+  });
+
+  it('reads whole days from their rollups, which the consumer made once the days closed', async () => {
+    for (const action of SESSION_ACTIONS) {
+      const days = Array.from({ length: DAYS }, (_, n) => FIRST_DAY + n * 86_400);
+      const states = await reports.dayStates(action, days, true);
+      expect(states.size).toBe(DAYS);
+      for (const state of states.values()) expect(state.rollup?.rev).toBe(state.rev);
+    }
   });
 
   it('counts a session with two versions once, by its current version', async () => {
@@ -116,32 +141,51 @@ describe('GET /reports/summary equals the figures computed from the pushed bodie
 });
 
 describe('filling the report table in bulk (the bench)', () => {
-  it('gives every bucket and contribution the stream consumer gave', async () => {
+  it('gives the contributions and rollups the stream consumer gave', async () => {
     const sessionLevel = current.filter((p) => (SESSION_ACTIONS as readonly string[]).includes(p.action));
     const items = [
       ...reportItemsOf(
-        sessionLevel.map((p) => ({
-          action: p.action,
-          hash: recordHash(p.body.SessionId, currentRecordKey(p.action, String(p.body.SdkAppId))),
-          versionId: versionIdOf(p.body),
-          contribution: contributionOf(p.body, p.body.EndedTimestamp as number),
-        })),
+        sessionLevel.map((p) => {
+          const recordKey = currentRecordKey(p.action, String(p.body.SdkAppId));
+          return {
+            action: p.action,
+            hash: recordHash(p.body.SessionId, recordKey),
+            sessionId: p.body.SessionId,
+            recordKey,
+            versionId: versionIdOf(p.body),
+            contribution: contributionOf(p.body, p.body.EndedTimestamp as number),
+          };
+        }),
       ),
     ];
-    expect(items.length).toBeGreaterThan(sessionLevel.length);
-    const sorted = (json: string) =>
-      JSON.stringify((JSON.parse(json) as unknown[]).map((g) => JSON.stringify(g)).sort());
-    for (const item of items) {
+    const contributions = items.filter((item) => item.c);
+    expect(contributions.length).toBe(sessionLevel.length);
+    for (const item of contributions) {
       const { Item: stored } = await client.send(
-        new GetItemCommand({
-          TableName: reportTable,
-          Key: { pk: item.pk as never, sk: item.sk as never },
-          ConsistentRead: true,
-        }),
+        new GetItemCommand({ TableName: reportTable, Key: { pk: item.pk as never, sk: item.sk as never }, ConsistentRead: true }),
       );
       expect(stored).toBeDefined();
-      if (item.g) expect(sorted(stored?.g?.S ?? '')).toBe(sorted(item.g.S ?? ''));
-      if (item.c) expect(JSON.parse(stored?.c?.S ?? '')).toEqual(JSON.parse(item.c.S ?? ''));
+      expect(JSON.parse(stored?.c?.S ?? '')).toEqual(JSON.parse(item.c?.S ?? ''));
+      expect(stored?.v).toEqual(item.v);
+    }
+    // Each day's rollup, view by view, holds the same groups as the consumer's.
+    const bulkChunks = new Map(items.filter((item) => item.r).map((item) => [`${item.pk?.S}|${item.sk?.S}`, item.r?.S]));
+    const states = items.filter((item) => item.sk?.S === '#day');
+    expect(states.length).toBeGreaterThan(DAYS);
+    for (const state of states) {
+      const [, action, day] = (state.pk?.S ?? '').split('#');
+      const stored = (await reports.dayStates(action as string, [Number(day)], true)).get(Number(day));
+      for (const view of VIEWS) {
+        const consumerGroups = new Map();
+        addChunks(consumerGroups, await reports.rollupChunks(action as string, Number(day), stored?.rollup?.token ?? '', view));
+        const bulkGroups = new Map();
+        const count = Number(state.chunks?.M?.[view]?.N);
+        addChunks(
+          bulkGroups,
+          Array.from({ length: count }, (_, n) => bulkChunks.get(`U#${action}#${day}#bulk|${view}#${String(n).padStart(4, '0')}`) ?? ''),
+        );
+        expect(bulkGroups).toEqual(consumerGroups);
+      }
     }
   }, 60_000);
 });

@@ -7,7 +7,8 @@ import { createReadHandler } from '../../handler/read';
 import { createReportHandler } from '../../handler/reports';
 import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
 import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import { DynamoDbReportStore } from '../../handler/store/dynamodb-report-store';
+import { DynamoDbCurrentVersions } from '../../handler/store/dynamodb-current-versions';
+import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
 import { DynamoDbSessionQuery } from '../../handler/store/dynamodb-session-query';
 import { StreamPoller } from '../../scripts/stream-poller';
 import { httpApiEvent, sampleOf } from '../support/events';
@@ -62,7 +63,7 @@ describe('npm run reindex: records stored before the indexes', () => {
     expect((await query()).items.map((found: { record: unknown }) => found.record)).toEqual([old]);
     expect(await reindex()).toMatch(/: 0 record\(s\) indexed/);
 
-    await new StreamPoller(client, table, createAggregateHandler({ reports, records })).pollOnce();
+    await new StreamPoller(client, table, createAggregateHandler({ reports, versions: new DynamoDbCurrentVersions(client, table) })).pollOnce();
     const summary = JSON.parse(
       (
         await report(
