@@ -12,12 +12,21 @@ export function option(args: string[], name: string): string | undefined {
 }
 
 /** The tables' names for `stage`, resolved from infra/ as the deployment resolves them. */
-function tableNames(stage: string): { records: string; quarantine: string } {
+function tableNames(stage: string): { records: string; quarantine: string; reports: string } {
   const names = Object.fromEntries(tableDefinitions(stage).map((table) => [table.logicalId, table.TableName]));
-  return { records: names.CdrTable as string, quarantine: names.QuarantineTable as string };
+  return {
+    records: names.CdrTable as string,
+    quarantine: names.QuarantineTable as string,
+    reports: names.ReportTable as string,
+  };
 }
 
-export function operatorTables(args: string[]): { client: DynamoDBClient; records: string; quarantine: string } {
+export function operatorTables(args: string[]): {
+  client: DynamoDBClient;
+  records: string;
+  quarantine: string;
+  reports: string;
+} {
   const stage = option(args, '--stage');
   const region = option(args, '--region');
   const endpoint = option(args, '--endpoint');

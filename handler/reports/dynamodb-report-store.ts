@@ -44,9 +44,15 @@ export class DynamoDbReportStore implements ReportStore {
     private readonly tableName: string,
   ) {}
 
-  async putContribution(entry: StoredContribution) {
-    await send('PutItem', () =>
-      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: contributionItem(entry) })),
+  async putContribution(entry: StoredContribution, replacing?: string | null) {
+    const condition =
+      replacing === undefined
+        ? {}
+        : replacing === null
+          ? { ConditionExpression: 'attribute_not_exists(v)' }
+          : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { S: replacing } } };
+    return sendConditional('PutItem', () =>
+      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: contributionItem(entry), ...condition })),
     );
   }
 

@@ -32,8 +32,11 @@ export interface DayState {
  * and concurrent batches converge on the counts of the current records.
  */
 export interface ReportStore {
-  /** Puts a contribution (putting it twice is putting it once). */
-  putContribution(entry: StoredContribution): Promise<void>;
+  /**
+   * Puts a contribution (putting it twice is putting it once). With `replacing`, only over
+   * that version's contribution (null: only where there is none); answers whether it was put.
+   */
+  putContribution(entry: StoredContribution, replacing?: string | null): Promise<boolean>;
   /** Removes a contribution only if it is still that version's: a replayed old change must not remove a newer one. */
   removeContribution(action: string, hash: string, end: number, versionId: string): Promise<void>;
   /** Marks that a day's contributions changed (after they did). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Push } from '../support/contact-centre';
 
 /**
@@ -26,7 +27,22 @@ function localParts(seconds: number, timeZone: string) {
   return { day: day as string, hour: `${day}T${hour}:00` };
 }
 
+/**
+ * The documented report key of a pushed value (handler/reports/README.md): up to 256
+ * characters as pushed; longer, its first 200 (199 when the 200th opens a surrogate pair),
+ * `…~` and 16 hex digits of its SHA-256.
+ */
+export function documentedKey(value: string | null): string | null {
+  if (value === null || value.length <= 256) return value;
+  const cut = value.charCodeAt(199) >= 0xd800 && value.charCodeAt(199) <= 0xdbff ? 199 : 200;
+  return `${value.slice(0, cut)}…~${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
+}
+
 function keyOf(body: Body, groupBy: string, timeZone: string): string | null {
+  return groupBy === 'hour' || groupBy === 'day' ? rawKeyOf(body, groupBy, timeZone) : documentedKey(rawKeyOf(body, groupBy, timeZone));
+}
+
+function rawKeyOf(body: Body, groupBy: string, timeZone: string): string | null {
   const end = body.EndedTimestamp as number;
   switch (groupBy) {
     case 'hour':
@@ -51,8 +67,10 @@ function figures(bodies: Body[]) {
   const waits = answered.map((body) => (body.AcceptTimestamp as number) - (body.StartTimestamp as number));
   const handles = answered.map((body) => (body.EndedTimestamp as number) - (body.AcceptTimestamp as number));
   const byStatus: Record<string, number> = {};
-  for (const body of bodies)
-    byStatus[body.EndStatusString as string] = (byStatus[body.EndStatusString as string] ?? 0) + 1;
+  for (const body of bodies) {
+    const status = documentedKey(body.EndStatusString as string) as string;
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  }
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
     sessions: bodies.length,

@@ -2,6 +2,7 @@ import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
 import { createPushHandler } from '../../handler/push';
+import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
 import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
 import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
@@ -127,4 +128,30 @@ describe('the README’s commands for a deployed stage, run as written', () => {
     ]);
     expect(lines.at(-1)).toBe('1 quarantined push(es)');
   }, 120_000);
+
+  it('npm run recount -- … --stage prod --region ap-southeast-1: rebuilds the stage’s figures from its records', async () => {
+    const reports = new DynamoDbReportStore(client, 'tccc-cdr-receiver-prod-reports');
+    const push = createPushHandler({
+      store: new DynamoDbRecordStore(client, RECORDS),
+      quarantine: new DynamoDbQuarantineStore(client, QUARANTINE),
+      loadAuth: () => loadAuthConfig({ TCCC_AUTH: 'none' }),
+    });
+    const day = Date.UTC(2026, 9, 5) / 1000;
+    const body = sampleOf('cdr', { StartTimestamp: day + 100, AcceptTimestamp: day + 160, EndedTimestamp: day + 900 });
+    expect(JSON.parse((await push(pushEvent(body, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(0);
+    // No stream consumer ran: the figures are missing until recounted.
+    expect(await reports.dayStates('cdr', [day], true)).toEqual(new Map());
+
+    const command = documented(
+      'npm run recount -- --from 2026-10-05T00:00:00Z --to 2026-10-07T00:00:00Z --stage prod --region ap-southeast-1',
+    );
+    const { code, stdout } = await run(command);
+    expect({ code, stdout }).toMatchObject({ code: 0 });
+    expect(stdout).toContain('recount cdr: 2 day(s), 1 record(s); 1 contribution(s) written, 0 removed; 1 day(s) rolled up');
+    const [contribution] = await reports.contributions('cdr', day, day + 86_400, true);
+    expect(contribution?.contribution).toMatchObject({ end: day + 900, answered: true, wait: 60, handle: 740 });
+    const state = (await reports.dayStates('cdr', [day], true)).get(day);
+    expect(state?.rollup?.rev).toBe(state?.rev);
+  }, 120_000);
 });
+

@@ -1,0 +1,39 @@
+// `npm run recount -- --from <t> --to <t> [--action <type>]`: rebuilds the reports' aggregates
+// of a range from the stored records (handler/reports/recount.ts): after a dead-lettered
+// batch, or aggregates deleted or damaged. Idempotent and safe while pushes arrive.
+// Against npm start's DynamoDB Local by default; --stage S [--region R] for a deployed stage
+// (your AWS credentials); --endpoint URL for another DynamoDB Local.
+import { SESSION_ACTIONS } from '../handler/decode/push-registry';
+import { parseRange } from '../handler/query/instants';
+import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
+import { recount } from '../handler/reports/recount';
+import { DynamoDbCurrentRecords } from '../handler/store/dynamodb-current-records';
+import { DynamoDbCurrentVersions } from '../handler/store/dynamodb-current-versions';
+import { operatorTables, option } from './operator-stores';
+
+async function main() {
+  const args = process.argv.slice(2);
+  const { fromSeconds, toSeconds } = parseRange({ from: option(args, '--from') ?? '', to: option(args, '--to') ?? '' });
+  const action = option(args, '--action');
+  if (action !== undefined && !SESSION_ACTIONS.includes(action)) {
+    throw new Error(`--action must be one of ${SESSION_ACTIONS.join(', ')} (the types the reports count)`);
+  }
+  const { client, records, reports } = operatorTables(args);
+  const deps = {
+    reports: new DynamoDbReportStore(client, reports),
+    records: new DynamoDbCurrentRecords(client, records),
+    versions: new DynamoDbCurrentVersions(client, records),
+    now: () => Date.now() / 1000,
+  };
+  for (const type of action === undefined ? SESSION_ACTIONS : [action]) {
+    const totals = await recount(deps, type, fromSeconds, toSeconds);
+    console.log(
+      `recount ${type}: ${totals.days} day(s), ${totals.records} record(s); ${totals.written} contribution(s) written, ${totals.removed} removed; ${totals.rolledUp} day(s) rolled up`,
+    );
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`npm run recount: ${error.message}`);
+  process.exit(1);
+});
