@@ -7,7 +7,7 @@ import { applyChange, type CurrentVersions } from './reports/apply-change';
 import { defaultAggregateStores } from './reports/default-report-store';
 import type { ReportStore } from './reports/report-store';
 import { changeOf } from './reports/stream-changes';
-import { RecentDays, TouchedDays } from './reports/touched-days';
+import { RollupSchedule, TouchedDays } from './reports/touched-days';
 
 export interface AggregateDependencies {
   readonly reports: ReportStore;
@@ -24,7 +24,7 @@ export interface AggregateDependencies {
  * step is idempotent: a redelivered batch counts nothing twice.
  */
 export function createAggregateHandler({ reports, versions, now = () => Date.now() / 1000 }: AggregateDependencies) {
-  const recent = new RecentDays();
+  const rollups = new RollupSchedule();
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const touched = new TouchedDays();
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -41,12 +41,13 @@ export function createAggregateHandler({ reports, versions, now = () => Date.now
     );
     try {
       // The revisions of what did apply; if this fails, the whole batch comes again.
-      await touched.settle(reports, now());
+      await touched.bump(reports);
     } catch (error) {
       logger.error('marking the changed days failed; the batch will be delivered again', { cause: causeOf(error) });
       throw error;
     }
-    await recent.rollUp(reports, SESSION_ACTIONS, now());
+    rollups.noteTouched(touched, now());
+    await rollups.run(reports, SESSION_ACTIONS, now());
     logger.info('stream batch applied', {
       records: event.Records.length,
       failed: response.batchItemFailures.length,

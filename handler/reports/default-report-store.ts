@@ -1,6 +1,6 @@
-import { DynamoDbCurrentVersions } from '../store/dynamodb-current-versions';
-import { createDynamoDbClient } from '../store/dynamodb-client';
 import { requiredEnv, TABLE_ENV } from '../store/default-stores';
+import { createDynamoDbClient } from '../store/dynamodb-client';
+import { DynamoDbCurrentVersions } from '../store/dynamodb-current-versions';
 import { DynamoDbReportStore } from './dynamodb-report-store';
 
 /**

@@ -13,13 +13,13 @@ import {
   contributionPartition,
   contributionSortKey,
   contributionSortRange,
-  rollupItems,
-  rollupPointer,
   DAY_STATE_SK,
   dayStartOf,
   dayStateKey,
   PK,
+  rollupItems,
   rollupPartition,
+  rollupPointer,
   SK,
   VIEWS,
   type View,
@@ -141,7 +141,11 @@ export class DynamoDbReportStore implements ReportStore {
           UpdateExpression: 'SET rolled = :rev, #token = :token, chunks = :chunks',
           ConditionExpression: 'rev = :rev AND (attribute_not_exists(rolled) OR rolled < :rev)',
           ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':rev': rolled as Item[string], ':token': token as Item[string], ':chunks': chunks as Item[string] },
+          ExpressionAttributeValues: {
+            ':rev': rolled as Item[string],
+            ':token': token as Item[string],
+            ':chunks': chunks as Item[string],
+          },
           ReturnValues: ReturnValue.UPDATED_OLD,
         }),
       );
@@ -162,7 +166,9 @@ export class DynamoDbReportStore implements ReportStore {
     await batchWrite(
       this.client,
       this.tableName,
-      items.map((item) => ({ DeleteRequest: { Key: { [PK]: item[PK] as Item[string], [SK]: item[SK] as Item[string] } } })),
+      items.map((item) => ({
+        DeleteRequest: { Key: { [PK]: item[PK] as Item[string], [SK]: item[SK] as Item[string] } },
+      })),
     );
   }
 

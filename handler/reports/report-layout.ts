@@ -40,7 +40,14 @@ export const rollupPartition = (action: string, dayStart: number, token: string)
 export const rollupSortKey = (view: View, chunk: number) => `${view}#${String(chunk).padStart(4, '0')}`;
 
 /** A contribution's item. */
-export const contributionItem = ({ action, hash, sessionId, recordKey, versionId, contribution }: StoredContribution): Item => ({
+export const contributionItem = ({
+  action,
+  hash,
+  sessionId,
+  recordKey,
+  versionId,
+  contribution,
+}: StoredContribution): Item => ({
   [PK]: { S: contributionPartition(action, dayStartOf(contribution.end)) },
   [SK]: { S: contributionSortKey(contribution.end, hash) },
   c: { S: JSON.stringify(contribution) },
@@ -50,7 +57,12 @@ export const contributionItem = ({ action, hash, sessionId, recordKey, versionId
 });
 
 /** A rollup's items: each view's chunks. */
-export const rollupItems = (action: string, dayStart: number, token: string, views: ReadonlyMap<View, string[]>): Item[] =>
+export const rollupItems = (
+  action: string,
+  dayStart: number,
+  token: string,
+  views: ReadonlyMap<View, string[]>,
+): Item[] =>
   [...views].flatMap(([view, chunks]) =>
     chunks.map((rows, chunk) => ({
       [PK]: { S: rollupPartition(action, dayStart, token) },

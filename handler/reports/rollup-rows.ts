@@ -49,8 +49,16 @@ export function addChunks(into: Groups, chunks: Iterable<string>): void {
       const tally = emptyTally();
       if (row.length === 3) tally.byStatus.set(row[1], row[2]);
       else {
-        [, tally.sessions, tally.answered, tally.waitSum, tally.waitCount, tally.waitMax, tally.handleSum, tally.handleCount] =
-          row;
+        [
+          ,
+          tally.sessions,
+          tally.answered,
+          tally.waitSum,
+          tally.waitCount,
+          tally.waitMax,
+          tally.handleSum,
+          tally.handleCount,
+        ] = row;
       }
       mergeGroups(into, [[row[0], tally]]);
     }

@@ -2,6 +2,7 @@ import { Refusal } from '../errors';
 import { DAY, dayOf, QUARTER } from './buckets';
 import type { Contribution } from './contribution';
 import { type Dimension, type Groups, groupContributions, mergeGroups } from './grouping';
+import { inTurns } from './in-turns';
 import type { TimeGrouping } from './local-time';
 import type { View } from './report-layout';
 import type { DayState, ReportStore } from './report-store';
@@ -9,7 +10,6 @@ import { VIEW_KEYS } from './rollup';
 import { addChunks } from './rollup-rows';
 import { timeGroupsOf } from './segments';
 import { addContribution, emptyTally, type Figures, figuresOf, mergeInto, type Tally } from './tally';
-import { inTurns } from './in-turns';
 
 export type GroupBy = TimeGrouping | Dimension;
 
@@ -73,7 +73,10 @@ export async function summarize(request: SummaryRequest, store: ReportStore): Pr
   const { fromSeconds: from, toSeconds: to, timeZone, groupBy } = request;
   const timeGroups = isTime(groupBy) ? timeGroupsOf(from, to, timeZone, groupBy) : [];
   const offGrid = new Set(
-    timeGroups.flatMap(({ intervals }) => intervals.flat()).filter((edge) => edge % QUARTER !== 0).map(dayOf),
+    timeGroups
+      .flatMap(({ intervals }) => intervals.flat())
+      .filter((edge) => edge % QUARTER !== 0)
+      .map(dayOf),
   );
   const view: View = isTime(groupBy) ? 'quarter' : groupBy;
   const pieces = dayPieces(from, to);

@@ -1,5 +1,5 @@
-import { logger } from '../observability';
 import { causeOf } from '../errors';
+import { logger } from '../observability';
 import { DAY, dayOf } from './buckets';
 import { inTurns } from './in-turns';
 import type { ReportStore } from './report-store';
@@ -28,8 +28,8 @@ async function rollUpQuietly(store: ReportStore, action: string, dayStart: numbe
 
 /**
  * The UTC days a batch of changes touched. Each day's revision is bumped once per batch,
- * after its contributions changed (which is what makes its rollup stale); a touched day
- * that is already closed (a late record, a correction, a backfill) is rolled up again.
+ * after its contributions changed (which is what makes its rollup stale, so that summaries
+ * count that day from its sessions until it is rolled up again).
  */
 export class TouchedDays {
   private readonly days = new Map<string, { action: string; dayStart: number }>();
@@ -46,33 +46,67 @@ export class TouchedDays {
     return this.days.size;
   }
 
-  async settle(store: ReportStore, now: number): Promise<void> {
-    const touched = [...this.days.values()];
-    await inTurns(touched, ({ action, dayStart }) => store.bumpDay(action, dayStart));
-    const closed = touched.filter(({ dayStart }) => isClosed(dayStart, now));
-    await inTurns(closed, ({ action, dayStart }) => rollUpQuietly(store, action, dayStart));
+  get all(): ReadonlyArray<{ action: string; dayStart: number }> {
+    return [...this.days.values()];
+  }
+
+  async bump(store: ReportStore): Promise<void> {
+    await inTurns(this.all, ({ action, dayStart }) => store.bumpDay(action, dayStart));
   }
 }
 
-/**
- * The days that closed since a container last looked: rolled up once, by whichever batch
- * comes first after they close (one read per container and day; none when nothing is due).
- */
-export class RecentDays {
-  private readonly settled = new Set<string>();
+/** A day looked at is looked at again no sooner than this: a backfill touching a closed day in every batch rolls it up once. */
+export const RECHECK_SECONDS = 600;
+/** Rollups per batch at most: the batch's own work comes first. */
+const ROLLUPS_PER_BATCH = 4;
 
-  async rollUp(store: ReportStore, actions: readonly string[], now: number): Promise<void> {
+/**
+ * Which closed days to roll up: the last RECENT_DAYS closed days of every type (so a day is
+ * rolled up by the first batch after it closes, even if no later record touches it) and the
+ * closed days batches touched (a late record, a correction, a backfill). Each is looked at
+ * (one batched read per type) at most every RECHECK_SECONDS per container, and rolled up when
+ * its rollup is missing or older than its revision.
+ */
+export class RollupSchedule {
+  private readonly lastLook = new Map<string, number>();
+  private readonly touched = new Map<string, { action: string; dayStart: number }>();
+
+  noteTouched(days: TouchedDays, now: number): void {
+    for (const day of days.all) {
+      if (isClosed(day.dayStart, now)) this.touched.set(`${day.action}#${day.dayStart}`, day);
+    }
+  }
+
+  async run(store: ReportStore, actions: readonly string[], now: number): Promise<void> {
     const lastClosed = dayOf(now - DAY - CLOSE_AFTER_SECONDS);
-    const days = Array.from({ length: RECENT_DAYS }, (_, n) => lastClosed - n * DAY);
+    const candidates = new Map(this.touched);
     for (const action of actions) {
-      const due = days.filter((day) => !this.settled.has(`${action}#${day}`));
-      if (due.length === 0) continue;
+      for (let n = 0; n < RECENT_DAYS; n++) {
+        const dayStart = lastClosed - n * DAY;
+        candidates.set(`${action}#${dayStart}`, { action, dayStart });
+      }
+    }
+    const due = [...candidates].filter(
+      ([key]) => now - (this.lastLook.get(key) ?? Number.NEGATIVE_INFINITY) >= RECHECK_SECONDS,
+    );
+    let budget = ROLLUPS_PER_BATCH;
+    for (const action of new Set(due.map(([, day]) => day.action))) {
+      const days = due.filter(([, day]) => day.action === action);
       try {
-        const states = await store.dayStates(action, due, false);
-        for (const day of due) {
-          const state = states.get(day);
-          if (state && state.rollup?.rev !== state.rev) await rollUpQuietly(store, action, day);
-          this.settled.add(`${action}#${day}`);
+        const states = await store.dayStates(
+          action,
+          days.map(([, day]) => day.dayStart),
+          false,
+        );
+        for (const [key, { dayStart }] of days) {
+          const state = states.get(dayStart);
+          if (state && state.rollup?.rev !== state.rev) {
+            if (budget === 0) continue;
+            budget--;
+            await rollUpQuietly(store, action, dayStart);
+          }
+          this.lastLook.set(key, now);
+          this.touched.delete(key);
         }
       } catch (error) {
         logger.warn('looking for days to roll up failed; the next batch looks again', { cause: causeOf(error) });

@@ -51,9 +51,12 @@ export class DynamoDbCurrentRecords {
     const items = await batchGet(this.client, this.tableName, keys, { consistent: true });
     return items
       .map((item): CurrentRecord => {
-        const stored = readItem<{ action: string; ordering: number; record: RecordBody; receipt: { versionId: string } }>(
-          item,
-        );
+        const stored = readItem<{
+          action: string;
+          ordering: number;
+          record: RecordBody;
+          receipt: { versionId: string };
+        }>(item);
         return {
           sessionId: item[SESSION_ID_ATTRIBUTE]?.S ?? '',
           recordKey: item[RECORD_KEY_ATTRIBUTE]?.S ?? '',

@@ -112,7 +112,9 @@ export async function batchWrite(client: DynamoDBClient, tableName: string, requ
     let pending = requests.slice(start, start + WRITE_BATCH);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= BATCH_ATTEMPTS) {
-        throw new StorageUnavailable(`DynamoDB BatchWriteItem: writes still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        throw new StorageUnavailable(
+          `DynamoDB BatchWriteItem: writes still unprocessed after ${BATCH_ATTEMPTS} attempts`,
+        );
       }
       if (attempt > 0) await backoff(attempt);
       const output = await send('BatchWriteItem', () =>

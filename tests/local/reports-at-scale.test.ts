@@ -63,7 +63,9 @@ HOSTILE.forEach((value, n) => {
 });
 // Statuses up to the schema's 64 characters, with control and bidi characters, many of them.
 for (let n = 0; n < 200; n++) {
-  pushes.push(session(20_000 + n, DAY_ONE + 60_000 + n, { EndStatusString: `\u202e\u0001${String(n).padStart(62, 's')}` }));
+  pushes.push(
+    session(20_000 + n, DAY_ONE + 60_000 + n, { EndStatusString: `\u202e\u0001${String(n).padStart(62, 's')}` }),
+  );
 }
 for (let n = 0; n < 40; n++) pushes.push(session(30_000 + n, DAY_ONE + 86_400 + 1_000 + n * 600));
 
@@ -81,8 +83,7 @@ async function summary(groupBy: string) {
   const query = `from=${range.from}&to=${range.to}&groupBy=${groupBy}`;
   return (await (await fetch(`${receiver.base}/reports/summary?${query}`)).json()) as Record<string, any>;
 }
-const expected = (groupBy: string) =>
-  expectedSummary(pushes, { ...range, groupBy, tz: 'UTC', actions: ['cdr'] });
+const expected = (groupBy: string) => expectedSummary(pushes, { ...range, groupBy, tz: 'UTC', actions: ['cdr'] });
 
 async function expectFiguresOfEveryPush() {
   for (const groupBy of ['day', 'seat', 'skillGroup', 'status']) {
@@ -125,7 +126,9 @@ describe('reports at a size and with values the first layout could not hold, thr
       }),
     );
     for (const item of dayTwo.Items ?? [])
-      await client.send(new DeleteItemCommand({ TableName: REPORTS, Key: { pk: item.pk as never, sk: item.sk as never } }));
+      await client.send(
+        new DeleteItemCommand({ TableName: REPORTS, Key: { pk: item.pk as never, sk: item.sk as never } }),
+      );
     const dayOne = await client.send(
       new QueryCommand({
         TableName: REPORTS,
@@ -142,7 +145,9 @@ describe('reports at a size and with values the first layout could not hold, thr
         Item: { ...altered, c: { S: JSON.stringify({ ...contribution, wait: 99_999, seat: 'nobody' }) } } as never,
       }),
     );
-    await client.send(new DeleteItemCommand({ TableName: REPORTS, Key: { pk: removed?.pk as never, sk: removed?.sk as never } }));
+    await client.send(
+      new DeleteItemCommand({ TableName: REPORTS, Key: { pk: removed?.pk as never, sk: removed?.sk as never } }),
+    );
     await client.send(
       new DeleteItemCommand({ TableName: REPORTS, Key: { pk: { S: partition(DAY_ONE) }, sk: { S: '#day' } } }),
     );
@@ -162,7 +167,9 @@ describe('reports at a size and with values the first layout could not hold, thr
 
     // Idempotent: a second run finds nothing to change.
     const second = await runDocumented(command, env);
-    expect(second.stdout).toContain(`recount cdr: 2 day(s), ${records} record(s); 0 contribution(s) written, 0 removed`);
+    expect(second.stdout).toContain(
+      `recount cdr: 2 day(s), ${records} record(s); 0 contribution(s) written, 0 removed`,
+    );
     await expectFiguresOfEveryPush();
   }, 600_000);
 });

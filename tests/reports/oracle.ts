@@ -39,7 +39,9 @@ export function documentedKey(value: string | null): string | null {
 }
 
 function keyOf(body: Body, groupBy: string, timeZone: string): string | null {
-  return groupBy === 'hour' || groupBy === 'day' ? rawKeyOf(body, groupBy, timeZone) : documentedKey(rawKeyOf(body, groupBy, timeZone));
+  return groupBy === 'hour' || groupBy === 'day'
+    ? rawKeyOf(body, groupBy, timeZone)
+    : documentedKey(rawKeyOf(body, groupBy, timeZone));
 }
 
 function rawKeyOf(body: Body, groupBy: string, timeZone: string): string | null {

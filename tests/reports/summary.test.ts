@@ -4,21 +4,21 @@ import { createAggregateHandler } from '../../handler/aggregate';
 import { createPushHandler } from '../../handler/push';
 import { createReportHandler } from '../../handler/reports';
 import { contributionOf } from '../../handler/reports/contribution';
+import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
 import { reportItemsOf } from '../../handler/reports/rebuild';
 import { VIEWS } from '../../handler/reports/report-layout';
+import type { ReportStore } from '../../handler/reports/report-store';
 import { addChunks } from '../../handler/reports/rollup-rows';
 import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
+import { DynamoDbCurrentVersions } from '../../handler/store/dynamodb-current-versions';
 import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
-import type { ReportStore } from '../../handler/reports/report-store';
-import { DynamoDbCurrentVersions } from '../../handler/store/dynamodb-current-versions';
 import { currentRecordKey } from '../../handler/store/item-layout';
 import { recordHash } from '../../handler/store/query-index';
 import { versionIdOf } from '../../handler/store/version-id';
 import { StreamPoller } from '../../scripts/stream-poller';
 import { contactCentrePushes, currentRecords, SESSION_ACTIONS } from '../support/contact-centre';
-import { httpApiEvent, pushEvent } from '../support/events';
+import { httpApiEvent, pushEvent, sampleOf } from '../support/events';
 import { expectedSummary } from './oracle';
 
 const client = createDynamoDbClient();
@@ -33,11 +33,13 @@ const push = createPushHandler({
 // 2033-06-01T00:00:00Z: a range no other test file writes.
 const FIRST_DAY = 2_001_196_800;
 const DAYS = 4;
-// The consumer runs as if a month later: every day it touches is closed, so it rolls them up.
+// The consumer runs as if a month later, ten minutes passing between batches: every day it
+// touches is closed, so it rolls them up, and again after later batches changed them.
+let clock = FIRST_DAY + 30 * 86_400;
 const consumer = createAggregateHandler({
   reports,
   versions: new DynamoDbCurrentVersions(client, recordTable),
-  now: () => FIRST_DAY + 30 * 86_400,
+  now: () => (clock += 600),
 });
 const report = createReportHandler({ reports });
 /** The same table seen without its rollups: every figure counted from the sessions. */
@@ -50,6 +52,16 @@ const pushes = contactCentrePushes({ seed: 33, firstDay: FIRST_DAY, days: DAYS, 
 const current = currentRecords(pushes);
 const delivered: DynamoDBStreamEvent[] = [];
 
+const poller = new StreamPoller(
+  client,
+  recordTable,
+  async (event) => {
+    delivered.push(event);
+    return consumer(event);
+  },
+  25,
+);
+
 async function summary(query: Record<string, string>, handler = report) {
   const reply = await handler(httpApiEvent({ method: 'GET', path: '/reports/summary', query, headers: {} }));
   return { status: reply.statusCode, body: JSON.parse(reply.body) };
@@ -59,15 +71,6 @@ beforeAll(async () => {
   // Pushed in two halves, the stream consumed after each: later versions move sessions
   // out of buckets already counted.
   const half = Math.floor(pushes.length / 2);
-  const poller = new StreamPoller(
-    client,
-    recordTable,
-    async (event) => {
-      delivered.push(event);
-      return consumer(event);
-    },
-    25,
-  );
   for (const part of [pushes.slice(0, half), pushes.slice(half)]) {
     for (const { query, body } of part) {
       const reply = await push(pushEvent(body, { query }));
@@ -82,6 +85,8 @@ beforeAll(async () => {
   await again(delivered[delivered.length - 1] as DynamoDBStreamEvent);
   for (const event of delivered.slice(-3)) await again(event);
   await again(delivered[1] as DynamoDBStreamEvent);
+  // Later batches (here the last one, delivered yet again) roll up what the earlier ones left stale, a few days a batch.
+  for (let n = 0; n < 6; n++) await again(delivered[delivered.length - 1] as DynamoDBStreamEvent);
 }, 240_000);
 
 const ranges = {
@@ -140,6 +145,38 @@ describe('GET /reports/summary equals the figures computed from the pushed bodie
   });
 });
 
+describe('a maximum wait taken back', () => {
+  it('is exact once the version that held it is replaced, from rollups and from sessions alike', async () => {
+    const day = FIRST_DAY + 10 * 86_400;
+    const pushOf = (sessionId: string, wait: number, end: number) =>
+      sampleOf('cdr', {
+        SessionId: sessionId,
+        StartTimestamp: end - 1_000,
+        AcceptTimestamp: end - 1_000 + wait,
+        EndedTimestamp: end,
+        EndStatusString: 'ok',
+      });
+    for (const body of [pushOf('max-a', 500, day + 3_600), pushOf('max-b', 100, day + 7_200)]) {
+      expect(JSON.parse((await push(pushEvent(body, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(0);
+    }
+    await poller.pollOnce();
+    await poller.pollOnce();
+    const query = { from: String(day), to: String(day + 86_400), groupBy: 'day', action: 'cdr' };
+    expect((await summary(query)).body.totals.maxWaitSeconds).toBe(500);
+    // A newer version of the session that held the maximum, waiting less: the maximum falls to the next one.
+    const corrected = pushOf('max-a', 40, day + 3_600 + 5);
+    expect(JSON.parse((await push(pushEvent(corrected, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(0);
+    await poller.pollOnce();
+    await poller.pollOnce();
+    const state = (await reports.dayStates('cdr', [day], true)).get(day);
+    expect(state?.rollup?.rev).toBe(state?.rev);
+    for (const handler of [report, reportFromSessions]) {
+      const { body } = await summary(query, handler);
+      expect(body.totals).toMatchObject({ sessions: 2, maxWaitSeconds: 100, avgWaitSeconds: 70 });
+    }
+  }, 60_000);
+});
+
 describe('filling the report table in bulk (the bench)', () => {
   it('gives the contributions and rollups the stream consumer gave', async () => {
     const sessionLevel = current.filter((p) => (SESSION_ACTIONS as readonly string[]).includes(p.action));
@@ -162,14 +199,20 @@ describe('filling the report table in bulk (the bench)', () => {
     expect(contributions.length).toBe(sessionLevel.length);
     for (const item of contributions) {
       const { Item: stored } = await client.send(
-        new GetItemCommand({ TableName: reportTable, Key: { pk: item.pk as never, sk: item.sk as never }, ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: reportTable,
+          Key: { pk: item.pk as never, sk: item.sk as never },
+          ConsistentRead: true,
+        }),
       );
       expect(stored).toBeDefined();
       expect(JSON.parse(stored?.c?.S ?? '')).toEqual(JSON.parse(item.c?.S ?? ''));
       expect(stored?.v).toEqual(item.v);
     }
     // Each day's rollup, view by view, holds the same groups as the consumer's.
-    const bulkChunks = new Map(items.filter((item) => item.r).map((item) => [`${item.pk?.S}|${item.sk?.S}`, item.r?.S]));
+    const bulkChunks = new Map(
+      items.filter((item) => item.r).map((item) => [`${item.pk?.S}|${item.sk?.S}`, item.r?.S]),
+    );
     const states = items.filter((item) => item.sk?.S === '#day');
     expect(states.length).toBeGreaterThan(DAYS);
     for (const state of states) {
@@ -177,12 +220,18 @@ describe('filling the report table in bulk (the bench)', () => {
       const stored = (await reports.dayStates(action as string, [Number(day)], true)).get(Number(day));
       for (const view of VIEWS) {
         const consumerGroups = new Map();
-        addChunks(consumerGroups, await reports.rollupChunks(action as string, Number(day), stored?.rollup?.token ?? '', view));
+        addChunks(
+          consumerGroups,
+          await reports.rollupChunks(action as string, Number(day), stored?.rollup?.token ?? '', view),
+        );
         const bulkGroups = new Map();
         const count = Number(state.chunks?.M?.[view]?.N);
         addChunks(
           bulkGroups,
-          Array.from({ length: count }, (_, n) => bulkChunks.get(`U#${action}#${day}#bulk|${view}#${String(n).padStart(4, '0')}`) ?? ''),
+          Array.from(
+            { length: count },
+            (_, n) => bulkChunks.get(`U#${action}#${day}#bulk|${view}#${String(n).padStart(4, '0')}`) ?? '',
+          ),
         );
         expect(bulkGroups).toEqual(consumerGroups);
       }

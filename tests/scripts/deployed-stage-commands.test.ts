@@ -147,11 +147,12 @@ describe('the README’s commands for a deployed stage, run as written', () => {
     );
     const { code, stdout } = await run(command);
     expect({ code, stdout }).toMatchObject({ code: 0 });
-    expect(stdout).toContain('recount cdr: 2 day(s), 1 record(s); 1 contribution(s) written, 0 removed; 1 day(s) rolled up');
+    expect(stdout).toContain(
+      'recount cdr: 2 day(s), 1 record(s); 1 contribution(s) written, 0 removed; 1 day(s) rolled up',
+    );
     const [contribution] = await reports.contributions('cdr', day, day + 86_400, true);
     expect(contribution?.contribution).toMatchObject({ end: day + 900, answered: true, wait: 60, handle: 740 });
     const state = (await reports.dayStates('cdr', [day], true)).get(day);
     expect(state?.rollup?.rev).toBe(state?.rev);
   }, 120_000);
 });
-
