@@ -1,7 +1,11 @@
 // Locally, what Lambda's event source mapping does deployed: reads the record table's
 // stream in DynamoDB Local and hands it, batch by batch and in order, to the real stream
 // consumer (handler/aggregate.ts). A failed record (batchItemFailures) or a thrown batch is
-// read again from there on the next poll, as Lambda would.
+// read again from there on the next poll, as Lambda would; and as serverless.yml sets it
+// (bisectBatchOnFunctionError, maximumRetryAttempts, an on-failure destination), a batch that
+// keeps failing is halved until the one record at fault is alone, which is then set aside
+// (reported to `onGiveUp`, as Lambda sends it to the dead-letter queue) so that the records
+// after it are counted.
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -17,9 +21,21 @@ export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatc
 interface ShardState {
   /** Read again from here (inclusive); undefined: from the start of the shard. */
   resumeAt?: string;
-  /** The last record handed over successfully. */
+  /** The last record handed over successfully (or given up on). */
   after?: string;
   closed: boolean;
+  /** Failed attempts at resumeAt, and the batch size to read there (halved on each failure). */
+  failures: number;
+  limit?: number;
+}
+
+/** Attempts at one position before a batch is halved again, and before a lone record is given up on. */
+export const ATTEMPTS_PER_SIZE = 2;
+
+/** A stream record the consumer could not apply, set aside: where it was, and which record. */
+export interface GivenUp {
+  readonly sequenceNumber: string;
+  readonly keys: unknown;
 }
 
 export class StreamPoller {
@@ -31,6 +47,7 @@ export class StreamPoller {
     private readonly tableName: string,
     private readonly handler: StreamHandler,
     private readonly batchSize = 100,
+    private readonly onGiveUp: (record: GivenUp) => void = () => {},
   ) {
     this.streams = new DynamoDBStreamsClient({
       endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
@@ -49,7 +66,7 @@ export class StreamPoller {
     // Parents are listed before their children: a session's versions stay in order.
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId as string;
-      const state = this.shards.get(shardId) ?? { closed: false };
+      const state = this.shards.get(shardId) ?? { closed: false, failures: 0 };
       this.shards.set(shardId, state);
       if (state.closed) continue;
       handed += await this.drain(streamArn, shardId, state);
@@ -69,7 +86,8 @@ export class StreamPoller {
     );
     let handed = 0;
     while (iterator) {
-      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }));
+      const limit = state.limit ?? this.batchSize;
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
       const records = page.Records ?? [];
       if (records.length === 0) {
         if (!page.NextShardIterator) state.closed = true;
@@ -77,16 +95,40 @@ export class StreamPoller {
       }
       const failedAt = await this.hand(streamArn, records);
       if (failedAt !== undefined) {
-        state.resumeAt = failedAt;
+        this.failed(state, failedAt, records);
         return handed;
       }
       state.resumeAt = undefined;
+      state.failures = 0;
+      state.limit = undefined;
       state.after = records[records.length - 1]?.dynamodb?.SequenceNumber;
       handed += records.length;
       iterator = page.NextShardIterator;
     }
     state.closed = true;
     return handed;
+  }
+
+  /** After a failed batch: read again from where it failed, halving the batch, and set aside a lone record that keeps failing. */
+  private failed(state: ShardState, failedAt: string, records: StreamRecord[]): void {
+    if (failedAt !== state.resumeAt) {
+      state.failures = 0;
+      state.limit = undefined;
+    }
+    state.resumeAt = failedAt;
+    state.failures++;
+    if (state.failures < ATTEMPTS_PER_SIZE) return;
+    const size = state.limit ?? this.batchSize;
+    const lone = records[0];
+    if (size === 1 && lone?.dynamodb?.SequenceNumber === failedAt) {
+      this.onGiveUp({ sequenceNumber: failedAt, keys: lone.dynamodb?.Keys });
+      state.after = failedAt;
+      state.resumeAt = undefined;
+      state.limit = undefined;
+    } else {
+      state.limit = Math.max(1, Math.floor(size / 2));
+    }
+    state.failures = 0;
   }
 
   /** Hands one batch to the consumer; answers where to read again from, if it failed. */

@@ -15,6 +15,15 @@ import type { Rollup, StoredContribution } from './report-store';
  *   goes to a new token and is never overwritten, so a reader sees one whole rollup or none.
  */
 export const PK = 'pk';
+
+/**
+ * The largest item the report table can hold, whatever is pushed (tests/reports/bounded-items
+ * proves it over hostile values). A rollup chunk is the largest: at most CHUNK_BYTES (32 KiB)
+ * of rows plus its keys. A contribution holds three report keys of at most 256 UTF-16 units
+ * each (dimension-key.ts; JSON-escaped at most 6 bytes a unit), a SessionId of at most 256
+ * characters (the schemas), and a few numbers: under 7 KiB.
+ */
+export const MAX_REPORT_ITEM_BYTES = 33 * 1024;
 export const SK = 'sk';
 export const DAY_STATE_SK = '#day';
 

@@ -157,7 +157,9 @@ describe('a maximum wait taken back', () => {
         EndStatusString: 'ok',
       });
     for (const body of [pushOf('max-a', 500, day + 3_600), pushOf('max-b', 100, day + 7_200)]) {
-      expect(JSON.parse((await push(pushEvent(body, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(0);
+      expect(JSON.parse((await push(pushEvent(body, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(
+        0,
+      );
     }
     await poller.pollOnce();
     await poller.pollOnce();
@@ -165,7 +167,9 @@ describe('a maximum wait taken back', () => {
     expect((await summary(query)).body.totals.maxWaitSeconds).toBe(500);
     // A newer version of the session that held the maximum, waiting less: the maximum falls to the next one.
     const corrected = pushOf('max-a', 40, day + 3_600 + 5);
-    expect(JSON.parse((await push(pushEvent(corrected, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(0);
+    expect(
+      JSON.parse((await push(pushEvent(corrected, { query: { action: 'cdr', version: '1' } }))).body).ErrCode,
+    ).toBe(0);
     await poller.pollOnce();
     await poller.pollOnce();
     const state = (await reports.dayStates('cdr', [day], true)).get(day);

@@ -10,10 +10,13 @@ export default async function globalSetup() {
   // Queries and reports read whole time ranges and the table's stream: theirs alone.
   // The prod stage's tables stand in for a deployed stage's: tests/scripts/deployed-stage-commands.test.ts
   // alone uses them (its commands scan whole tables), through the SDK's endpoint variable.
-  const [tables, fuzzTables, reportTables] = await Promise.all([
+  // tests/reports/stream-poller.test.ts reads a whole stream: its own too.
+  const [tables, fuzzTables, reportTables, pollerTables, boundedTables] = await Promise.all([
     ensureLocalTables(db.endpoint, 'test'),
     ensureLocalTables(db.endpoint, 'fuzz'),
     ensureLocalTables(db.endpoint, 'reports'),
+    ensureLocalTables(db.endpoint, 'poller'),
+    ensureLocalTables(db.endpoint, 'bounded'),
     ensureLocalTables(db.endpoint, 'prod'),
     ensureLocalTables(faulty.endpoint, 'test'),
   ]);
@@ -35,6 +38,9 @@ export default async function globalSetup() {
     REPORTS_QUARANTINE_TABLE_NAME: reportTables.QuarantineTable,
     REPORTS_REPORT_TABLE_NAME: reportTables.ReportTable,
     REPORT_TABLE_NAME: tables.ReportTable,
+    POLLER_CDR_TABLE_NAME: pollerTables.CdrTable,
+    BOUNDED_CDR_TABLE_NAME: boundedTables.CdrTable,
+    BOUNDED_REPORT_TABLE_NAME: boundedTables.ReportTable,
     FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
     FAULTY_DYNAMODB_PID: String(faulty.pid),
   });
