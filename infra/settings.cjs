@@ -3,6 +3,7 @@
 // deploys an alarm that never fires). Defaults and meanings: README, "Operations".
 const DEFAULTS = {
   HEARTBEAT_HOURS: 24,
+  AGGREGATE_LAG_ALARM_MINUTES: 10,
   API_THROTTLE_RATE: 50,
   API_THROTTLE_BURST: 100,
   TOKEN_THROTTLE_RATE: 1,
@@ -57,6 +58,8 @@ module.exports = {
   },
   /** HEARTBEAT_HOURS: hours without an accepted push before the heartbeat alarm fires (CloudWatch: at most 7 days). */
   heartbeatHours: () => integer('HEARTBEAT_HOURS', 1, 168),
+  /** AGGREGATE_LAG_ALARM_MINUTES: how far the reports' stream consumer may fall behind before its alarm fires (the stream keeps 24 h). */
+  aggregateLagAlarmMilliseconds: () => integer('AGGREGATE_LAG_ALARM_MINUTES', 1, 1_200) * 60_000,
   apiThrottleRate: () => rate('API_THROTTLE_RATE'),
   apiThrottleBurst: () => integer('API_THROTTLE_BURST', 1, 5000),
   tokenThrottleRate: () => rate('TOKEN_THROTTLE_RATE'),

@@ -46,6 +46,7 @@ const OVERRIDES = {
   PUSH_RESERVED_CONCURRENCY: 'none',
   READ_RESERVED_CONCURRENCY: '3',
   TOKEN_RESERVED_CONCURRENCY: '1',
+  AGGREGATE_LAG_ALARM_MINUTES: '30',
 };
 
 let basic: Packaged;
@@ -316,12 +317,40 @@ describe('16. losses that no other alarm sees', () => {
     }
   });
 
+  it('alarms when the reports consumer falls behind its stream (AGGREGATE_LAG_ALARM_MINUTES) or keeps failing', () => {
+    for (const [{ template }, minutes] of [
+      [basic, DEFAULTS.AGGREGATE_LAG_ALARM_MINUTES],
+      [oauth2, Number(OVERRIDES.AGGREGATE_LAG_ALARM_MINUTES)],
+    ] as const) {
+      // The dimension names the consumer function the template deploys.
+      const consumerName = resource(template, 'AggregateLambdaFunction').Properties.FunctionName;
+      expect(resource(template, 'AggregateLagAlarm').Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: consumerName }],
+        Statistic: 'Maximum',
+        Threshold: minutes * 60_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect(resource(template, 'AggregateErrorsAlarm').Properties).toMatchObject({
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: consumerName }],
+        Threshold: 0,
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+    }
+  });
+
   it('keeps the earlier alarms: storage failures, 5xx and quarantine growth', () => {
     const names = resourcesOfType(basic.template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
-    // ApproximateNumberOfMessagesVisible: stream batches the reports' consumer gave up on.
+    // ApproximateNumberOfMessagesVisible: stream batches the reports' consumer gave up on;
+    // IteratorAge and Errors: the consumer falling behind, or failing.
     expect(names.sort()).toEqual([
       '5xx',
       'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'IteratorAge',
       'PushAccepted',
       'PushQuarantined',
       'PushRejected',
@@ -526,7 +555,11 @@ describe('19. least privilege, logs and bundles', () => {
     ]);
     // reports: reads the aggregates, nothing else.
     expect(statementsOf(roleOf('Reports')).filter((s) => !isLogs(s))).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::GetAtt': ['ReportTable', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+        Resource: { 'Fn::GetAtt': ['ReportTable', 'Arn'] },
+      },
     ]);
     // aggregate: the record table's stream in, a version check, the aggregates out, failures to its queue.
     expect(statementsOf(roleOf('Aggregate')).filter((s) => !isLogs(s))).toEqual([
@@ -535,7 +568,7 @@ describe('19. least privilege, logs and bundles', () => {
         Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
         Resource: { 'Fn::GetAtt': ['CdrTable', 'StreamArn'] },
       },
-      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] } },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['CdrTable', 'Arn'] } },
       {
         Effect: 'Allow',
         Action: [
@@ -544,6 +577,7 @@ describe('19. least privilege, logs and bundles', () => {
           'dynamodb:UpdateItem',
           'dynamodb:Query',
           'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
         ],
         Resource: { 'Fn::GetAtt': ['ReportTable', 'Arn'] },
       },
