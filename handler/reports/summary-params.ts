@@ -7,8 +7,10 @@ import type { GroupBy, SummaryRequest } from './summary';
 
 const GROUP_BYS: readonly GroupBy[] = ['hour', 'day', 'seat', 'skillGroup', 'status'];
 const KNOWN = ['from', 'to', 'groupBy', 'action', 'tz'] as const;
-/** A year and a day: by hour, at most ~8,800 groups in one reply. */
+/** A year and a day, by day at most 367 groups in one reply. */
 const MAX_RANGE_DAYS = 366;
+/** By hour, a month: at most 745 groups (~130 KB) in one reply, rather than 8,800 (1.4 MB) for a year. */
+export const MAX_HOURLY_RANGE_DAYS = 31;
 
 /** The zone as given once Intl knows it, or a 1009 refusal naming `tz`. */
 function timeZoneOf(value: string | undefined): string {
@@ -27,6 +29,12 @@ export function parseSummaryRequest(query: Readonly<Record<string, string>>): Su
   const groupBy = query.groupBy as GroupBy | undefined;
   if (groupBy === undefined || !GROUP_BYS.includes(groupBy)) {
     throw new Refusal('INVALID_PARAMETER', `query parameter groupBy must be one of ${GROUP_BYS.join(', ')}`);
+  }
+  if (groupBy === 'hour' && toSeconds - fromSeconds > MAX_HOURLY_RANGE_DAYS * DAY) {
+    throw new Refusal(
+      'INVALID_PARAMETER',
+      `query parameter groupBy=hour covers at most ${MAX_HOURLY_RANGE_DAYS} days; use groupBy=day for a longer range`,
+    );
   }
   const { action } = query;
   if (action !== undefined && !SESSION_ACTIONS.includes(action)) {

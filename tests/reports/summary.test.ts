@@ -257,6 +257,11 @@ describe('GET /reports/summary: a bad parameter gets a 400 envelope naming it', 
     ['action', { ...good, action: 'record' }, 'query parameter action must be one of cdr, imcdr, videoCdr'],
     ['to', { ...good, to: '2035-06-01T00:00:00Z' }, 'query parameter to must be at most 366 days after from'],
     ['from', { ...good, from: 'now' }, 'query parameter from must be an ISO 8601'],
+    [
+      'groupBy',
+      { ...good, to: '2034-06-01T00:00:00Z', groupBy: 'hour', tz: 'America/St_Johns' },
+      'query parameter groupBy=hour covers at most 31 days; use groupBy=day for a longer range',
+    ],
     ['limit', { ...good, limit: '5' }, 'query parameter limit is not known'],
   ])('%s', async (_, query, message) => {
     const { status, body } = await summary(query);

@@ -1,0 +1,56 @@
+import { Refusal } from '../../handler/errors';
+import type { DayState, ReportStore } from '../../handler/reports/report-store';
+import { MAX_DAYS_FROM_SESSIONS, summarize } from '../../handler/reports/summary';
+
+/**
+ * A summary's work is bounded: whole days come from rollups, days without a state are not
+ * read at all, at most 8 reads run at once, and a range needing more than
+ * MAX_DAYS_FROM_SESSIONS days counted from their sessions is refused with 1009 before any of
+ * them is read. A store stand-in counts what is asked of it.
+ */
+function storeWith(states: (day: number) => DayState | undefined) {
+  const asked = { contributions: 0, inFlight: 0, mostInFlight: 0 };
+  const store = {
+    dayStates: async (_action: string, days: readonly number[]) =>
+      new Map(days.flatMap((day) => (states(day) ? [[day, states(day) as DayState] as const] : []))),
+    contributions: async () => {
+      asked.contributions++;
+      asked.inFlight++;
+      asked.mostInFlight = Math.max(asked.mostInFlight, asked.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      asked.inFlight--;
+      return [];
+    },
+    rollupChunks: async () => [],
+  } as unknown as ReportStore;
+  return { store, asked };
+}
+
+const YEAR_1971 = { fromSeconds: 31_536_000, toSeconds: 31_536_000 + 366 * 86_400 };
+
+it('answers a year in a zone off the quarter-hour grid (Monrovia) without reading days that had no session', async () => {
+  const { store, asked } = storeWith(() => undefined);
+  const summary = await summarize(
+    { ...YEAR_1971, timeZone: 'Africa/Monrovia', groupBy: 'day', actions: ['cdr'] },
+    store,
+  );
+  expect(summary.groups).toHaveLength(367);
+  expect(asked.contributions).toBe(0);
+});
+
+it(`refuses with 1009 a range needing more than ${MAX_DAYS_FROM_SESSIONS} days counted from their sessions, reading none`, async () => {
+  const { store, asked } = storeWith(() => ({ rev: 3 }));
+  const request = { ...YEAR_1971, timeZone: 'UTC', groupBy: 'seat' as const, actions: ['cdr'] };
+  const refused = await summarize(request, store).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(Refusal);
+  expect((refused as Error).message).toContain('this range needs 366 days counted from their sessions (at most 31)');
+  expect(asked.contributions).toBe(0);
+});
+
+it('reads at most 8 days at once', async () => {
+  const { store, asked } = storeWith(() => ({ rev: 1 }));
+  const request = { fromSeconds: YEAR_1971.fromSeconds, toSeconds: YEAR_1971.fromSeconds + 30 * 86_400 };
+  await summarize({ ...request, timeZone: 'UTC', groupBy: 'status', actions: ['cdr'] }, store);
+  expect(asked.contributions).toBe(30);
+  expect(asked.mostInFlight).toBe(8);
+});
