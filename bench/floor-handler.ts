@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient } from '../handler/store/dynamodb-client';
+import { createDynamoDbClient } from '../handler/aws/dynamodb-client';
 
 /**
  * The benchmark's floor: the least any receiver of this push must do. Parse the body,

@@ -5,18 +5,18 @@
 import './reports-env';
 import path from 'node:path';
 import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createAggregateHandler } from '../handler/aggregate';
-import { createPushHandler } from '../handler/push';
-import { createReportHandler } from '../handler/reports';
+import { createDynamoDbClient } from '../handler/aws/dynamodb-client';
+import { createAggregateHandler } from '../handler/functions/aggregate';
+import { createPushHandler } from '../handler/functions/push';
+import { createReportHandler } from '../handler/functions/reports';
+import { recordHash } from '../handler/query/query-index';
+import { DynamoDbQuarantineStore } from '../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../handler/records/dynamodb-record-store';
+import { currentRecordKey } from '../handler/records/item-layout';
+import { versionIdOf } from '../handler/records/version-id';
 import { contributionOf } from '../handler/reports/contribution';
 import { type CountedSession, reportItemsOf } from '../handler/reports/rebuild';
-import { createDynamoDbClient } from '../handler/store/dynamodb-client';
-import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
 import { DynamoDbReportStore } from '../handler/store/dynamodb-report-store';
-import { currentRecordKey } from '../handler/store/item-layout';
-import { recordHash } from '../handler/store/query-index';
-import { versionIdOf } from '../handler/store/version-id';
 import { StreamPoller } from '../scripts/stream-poller';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 90);

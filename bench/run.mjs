@@ -74,7 +74,7 @@ const TARGETS = {
 };
 
 const KINDS = {
-  ours: path.join('handler', 'push.ts'),
+  ours: path.join('handler', 'functions', 'push.ts'),
   floor: path.join('bench', 'floor-handler.ts'),
 };
 
@@ -1166,7 +1166,7 @@ function report(results) {
 
 // ---------------------------------------------------------------------------------------------
 
-const generated = path.join(root, 'handler', 'decode', 'generated');
+const generated = path.join(root, 'handler', 'push-types', 'generated');
 if (!existsSync(generated)) {
   throw new Error(`${path.relative(root, generated)} is missing: run \`npm run codegen\` first`);
 }

@@ -1,6 +1,6 @@
 // Builds the reports page (web/reports/) into one HTML document, its script and the chart
 // library (ECharts, from node_modules) inlined: nothing is loaded from the internet. Written
-// as a module the reports handler imports (handler/reports-page/generated/, git-ignored),
+// as a module the reports handler imports (handler/reports/page/generated/, git-ignored),
 // with the Content-Security-Policy that allows exactly that inline script.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'web', 'reports');
-const outDir = path.join(root, 'handler', 'reports-page', 'generated');
+const outDir = path.join(root, 'handler', 'reports', 'page', 'generated');
 
 export async function buildReportsPage() {
   const bundle = await build({

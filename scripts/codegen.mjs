@@ -13,7 +13,7 @@ import { compile } from 'json-schema-to-typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = path.join(root, 'schemas');
-const outDir = path.join(root, 'handler', 'decode', 'generated');
+const outDir = path.join(root, 'handler', 'push-types', 'generated');
 
 /** Annotation keywords of ours that ajv must accept but not enforce. */
 const ANNOTATION_KEYWORDS = ['x-known-values', 'x-personal-data'];
@@ -167,4 +167,4 @@ console.log(`codegen: ${schemas.length} schema(s) -> ${path.relative(root, outDi
 // The reports page, bundled with its chart library (scripts/build-reports-page.mjs).
 const { buildReportsPage } = await import('./build-reports-page.mjs');
 const page = await buildReportsPage();
-console.log(`codegen: reports page (${(page.bytes / 1024).toFixed(0)} KiB) -> handler/reports-page/generated/`);
+console.log(`codegen: reports page (${(page.bytes / 1024).toFixed(0)} KiB) -> handler/reports/page/generated/`);

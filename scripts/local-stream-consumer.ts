@@ -1,13 +1,14 @@
 // `npm start` runs this beside serverless-offline (which has no DynamoDB Streams): the real
 // stream consumer, fed by scripts/stream-poller.ts from DynamoDB Local.
-import { handler as consumer } from '../handler/aggregate';
-import { logger } from '../handler/observability';
-import { requiredEnv, TABLE_ENV } from '../handler/store/default-stores';
-import { createDynamoDbClient } from '../handler/store/dynamodb-client';
+
+import { createDynamoDbClient } from '../handler/aws/dynamodb-client';
+import { tableName } from '../handler/aws/tables';
+import { logger } from '../handler/common/observability';
+import { handler as consumer } from '../handler/functions/aggregate';
 import { StreamPoller } from './stream-poller';
 
 // A record set aside is what a dead-letter message is deployed: its figures are missing until recounted.
-const poller = new StreamPoller(createDynamoDbClient(), requiredEnv(TABLE_ENV.records), consumer, 100, (record) =>
+const poller = new StreamPoller(createDynamoDbClient(), tableName('records'), consumer, 100, (record) =>
   logger.error(
     'a stream record could not be applied and was set aside; the records after it are counted; run npm run recount over its day',
     {

@@ -3,8 +3,8 @@
 // VERSION#... sort keys) into today's (R#<action>#<key>, V#...). Run it once after deploying
 // this version; it is idempotent. Against `npm start`'s DynamoDB Local by default, or
 // --stage S [--region R] for a deployed stage (your AWS credentials), --endpoint URL.
-import { migrateLegacyLayout } from '../handler/migrate-legacy';
-import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
+import { migrateLegacyLayout } from '../handler/intake/migrate-legacy';
+import { DynamoDbRecordStore } from '../handler/records/dynamodb-record-store';
 import { operatorTables } from './operator-stores';
 
 async function main(args: string[]): Promise<number> {

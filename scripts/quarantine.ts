@@ -6,11 +6,11 @@
 // Against the DynamoDB Local of `npm start` by default; with --stage S [--region R] against
 // that deployed stage, with your AWS credentials (the functions themselves cannot list or delete);
 // --endpoint URL points at another DynamoDB Local.
-import { escapeControls, terminalJson } from '../handler/escape';
-import { replayQuarantined } from '../handler/quarantine-push';
-import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
-import type { QuarantinedPush } from '../handler/store/quarantine';
+import { escapeControls, terminalJson } from '../handler/common/escape';
+import { replayQuarantined } from '../handler/intake/quarantine-push';
+import { DynamoDbQuarantineStore } from '../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../handler/records/dynamodb-record-store';
+import type { QuarantinedPush } from '../handler/records/quarantine';
 import { operatorTables } from './operator-stores';
 
 function stores(args: string[]) {

@@ -3,12 +3,12 @@
 // batch, or aggregates deleted or damaged. Idempotent and safe while pushes arrive.
 // Against npm start's DynamoDB Local by default; --stage S [--region R] for a deployed stage
 // (your AWS credentials); --endpoint URL for another DynamoDB Local.
-import { SESSION_ACTIONS } from '../handler/decode/push-registry';
+import { SESSION_ACTIONS } from '../handler/push-types/push-registry';
+import { DynamoDbCurrentRecords } from '../handler/query/dynamodb-current-records';
 import { parseRange } from '../handler/query/instants';
+import { DynamoDbCurrentVersions } from '../handler/records/dynamodb-current-versions';
 import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
 import { recount } from '../handler/reports/recount';
-import { DynamoDbCurrentRecords } from '../handler/store/dynamodb-current-records';
-import { DynamoDbCurrentVersions } from '../handler/store/dynamodb-current-versions';
 import { operatorTables, option } from './operator-stores';
 
 async function main() {

@@ -2,7 +2,7 @@
 // index keys (handler/store/reindex.ts); the stream then brings them into the reports.
 // Against npm start's DynamoDB Local by default; --stage S [--region R] for a deployed stage
 // (your AWS credentials); --endpoint URL for another DynamoDB Local.
-import { reindexCurrentItems } from '../handler/store/reindex';
+import { reindexCurrentItems } from '../handler/query/reindex';
 import { operatorTables } from './operator-stores';
 
 async function main() {

@@ -12,7 +12,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { REPORTS_PAGE_HEADERS, REPORTS_PAGE_HTML } from '../handler/reports-page/generated/page';
+import { REPORTS_PAGE_HEADERS, REPORTS_PAGE_HTML } from '../handler/reports/page/generated/page';
 
 const SERVICE = 'tccc-cdr-receiver';
 const FORWARDED = [/^\/reports\/summary$/, /^\/sessions$/, /^\/sessions\/[^/]+(\/versions)?$/];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERR_CODES } from '../handler/errors';
-import { MAX_BODY_BYTES } from '../handler/limits';
+import { ERR_CODES } from '../handler/common/errors';
+import { MAX_BODY_BYTES } from '../handler/common/limits';
 
 /** The README's ErrCode table as the code defines it, row for row: code, HTTP status, name, retryable. */
 function errCodeRows(): string[][] {

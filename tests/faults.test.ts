@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { createPushHandler } from '../handler/push';
-import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS } from '../handler/store/dynamodb-client';
-import { DynamoDbQuarantineStore } from '../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
+import { createDynamoDbClient, DYNAMODB_MAX_ATTEMPTS } from '../handler/aws/dynamodb-client';
+import { createPushHandler } from '../handler/functions/push';
+import { DynamoDbQuarantineStore } from '../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../handler/records/dynamodb-record-store';
 import { quarantineTableName, tableName } from './support/dynamodb';
 import { pushEvent, sampleRecord } from './support/events';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { handler as read } from '../handler/read';
+import { handler as read } from '../handler/functions/read';
 import { rawItems, tableName } from './support/dynamodb';
 import { readEvent } from './support/events';
 import { legacyLayoutItems, putLegacyLayoutItems } from './support/stored-before';

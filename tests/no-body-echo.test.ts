@@ -1,7 +1,7 @@
-import { quoted } from '../handler/escape';
-import { logger } from '../handler/observability';
-import { createPushHandler } from '../handler/push';
-import type { QuarantinedPush } from '../handler/store/quarantine';
+import { quoted } from '../handler/common/escape';
+import { logger } from '../handler/common/observability';
+import { createPushHandler } from '../handler/functions/push';
+import type { QuarantinedPush } from '../handler/records/quarantine';
 import { countingStore, quarantineStore, rawItems } from './support/dynamodb';
 import { httpApiEvent, sampleRecord } from './support/events';
 

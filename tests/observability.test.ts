@@ -5,10 +5,10 @@ process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 import { loadAuthConfig } from '../handler/auth/auth-config';
-import { logger } from '../handler/observability';
-import { createPushHandler } from '../handler/push';
-import { createDynamoDbClient } from '../handler/store/dynamodb-client';
-import { DynamoDbRecordStore } from '../handler/store/dynamodb-record-store';
+import { createDynamoDbClient } from '../handler/aws/dynamodb-client';
+import { logger } from '../handler/common/observability';
+import { createPushHandler } from '../handler/functions/push';
+import { DynamoDbRecordStore } from '../handler/records/dynamodb-record-store';
 import { countingStore, quarantineStore } from './support/dynamodb';
 import { captureJsonLines as capture } from './support/emf';
 import { pushEvent, sampleRecord } from './support/events';

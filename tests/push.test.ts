@@ -1,8 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ERR_CODES, type ErrCodeName } from '../handler/errors';
-import { MAX_BODY_BYTES } from '../handler/limits';
-import { handler } from '../handler/push';
+import { ERR_CODES, type ErrCodeName } from '../handler/common/errors';
+import { MAX_BODY_BYTES } from '../handler/common/limits';
+import { handler } from '../handler/functions/push';
 import { rawCurrentItem, rawItems } from './support/dynamodb';
 import { httpApiEvent, pushEvent, restApiEvent, samplePrintedText, sampleRecord } from './support/events';
 

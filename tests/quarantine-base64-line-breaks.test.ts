@@ -1,6 +1,6 @@
-import { toHttpRequest } from '../handler/edge/http-request';
-import { createPushHandler } from '../handler/push';
-import { quarantineEntry } from '../handler/quarantine-push';
+import { createPushHandler } from '../handler/functions/push';
+import { toHttpRequest } from '../handler/http/http-request';
+import { quarantineEntry } from '../handler/intake/quarantine-push';
 import { countingStore, quarantineStore, storedRecord } from './support/dynamodb';
 import { httpApiEvent, sampleRecord } from './support/events';
 import { quarantineCli } from './support/quarantine-cli';

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { loadAuthConfig } from '../handler/auth/auth-config';
-import { toHttpRequest } from '../handler/edge/http-request';
-import { createPushHandler } from '../handler/push';
-import { QUARANTINE_TTL_SECONDS, quarantineEntry } from '../handler/quarantine-push';
+import { createPushHandler } from '../handler/functions/push';
+import { toHttpRequest } from '../handler/http/http-request';
+import { QUARANTINE_TTL_SECONDS, quarantineEntry } from '../handler/intake/quarantine-push';
 import { countingStore, quarantineStore, rawCurrentItem, rawItems } from './support/dynamodb';
 import { pushEvent, sampleRecord } from './support/events';
 

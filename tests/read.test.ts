@@ -1,5 +1,5 @@
-import { handler as push } from '../handler/push';
-import { handler as read } from '../handler/read';
+import { handler as push } from '../handler/functions/push';
+import { handler as read } from '../handler/functions/read';
 import { pushEvent, readEvent, sampleRecord } from './support/events';
 
 describe('read endpoint: GET /cdrs/{SessionId}', () => {
@@ -82,7 +82,7 @@ describe('read routes: by route template, ids checked, nothing a client sets tru
   });
 
   it('ignores an IAM authorizer context when not deployed: serverless-offline fills it from a client header', async () => {
-    const { createReadHandler } = await import('../handler/read');
+    const { createReadHandler } = await import('../handler/functions/read');
     const { loadAuthConfig } = await import('../handler/auth/auth-config');
     const { countingStore } = await import('./support/dynamodb');
     const guarded = createReadHandler({

@@ -1,5 +1,5 @@
-import { handler as push } from '../handler/push';
-import { handler as read } from '../handler/read';
+import { handler as push } from '../handler/functions/push';
+import { handler as read } from '../handler/functions/read';
 import { rawItems } from './support/dynamodb';
 import { pushEvent, readEvent, sampleOf } from './support/events';
 

@@ -1,4 +1,4 @@
-import { Misconfigured } from '../errors';
+import { Misconfigured } from '../common/errors';
 import { isLocalEmulator, readSecret, secretsFromSsm, ssmParameterName } from './secret-source';
 import { decodeSigningKey } from './signing-keys';
 

@@ -1,4 +1,4 @@
-import { Refusal } from '../errors';
+import { Refusal } from '../common/errors';
 import type { AuthConfig } from './auth-config';
 import { matchesDigest, parseBasic, parseBearer, secretDigest } from './credentials';
 

@@ -1,4 +1,4 @@
-import { Misconfigured } from '../errors';
+import { Misconfigured } from '../common/errors';
 
 /**
  * Under serverless-offline (IS_OFFLINE) or `serverless invoke local` (IS_LOCAL): both set

@@ -1,4 +1,4 @@
-import { Misconfigured } from '../errors';
+import { Misconfigured } from '../common/errors';
 
 /** HS256 wants a key at least as long as its hash: 256 bits. */
 const MIN_SIGNING_KEY_BYTES = 32;

@@ -1,7 +1,7 @@
-import { bodyBytes } from '../decode/body-bytes';
-import type { HttpRequest } from '../edge/http-request';
-import { Refusal } from '../errors';
-import { MAX_TOKEN_BODY_BYTES } from '../limits';
+import { Refusal } from '../common/errors';
+import { MAX_TOKEN_BODY_BYTES } from '../common/limits';
+import { bodyBytes } from '../http/body-bytes';
+import type { HttpRequest } from '../http/http-request';
 
 /** The parameters the token URL knows: only these are named back to the client. */
 const KNOWN_PARAMETERS = new Set(['grant_type', 'client_id', 'client_secret', 'scope']);

@@ -1,13 +1,13 @@
 import type { ErrorObject } from 'ajv';
-import type { HttpRequest } from '../edge/http-request';
-import { Refusal } from '../errors';
-import { escapeControls } from '../escape';
-import { MAX_NATURAL_KEY_BYTES } from '../limits';
-import { loadSchema } from './generated/schemas';
+import { Refusal } from '../common/errors';
+import { escapeControls } from '../common/escape';
+import { MAX_NATURAL_KEY_BYTES } from '../common/limits';
+import type { HttpRequest } from '../http/http-request';
+import { loadSchema } from '../push-types/generated/schemas';
+import { toPointer } from '../push-types/json-pointer';
+import { findNovelties, type KnownShape, type Novelties } from '../push-types/known-shape';
+import { PUSH_TYPES, type PushType, pushTypeOf } from '../push-types/push-registry';
 import { decodeJsonObject } from './json-body';
-import { toPointer } from './json-pointer';
-import { findNovelties, type KnownShape, type Novelties } from './known-shape';
-import { PUSH_TYPES, type PushType, pushTypeOf } from './push-registry';
 import { findUnstorable } from './storable';
 
 /** A push that passed every check: its record is fit to store, and placed. */

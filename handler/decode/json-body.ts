@@ -1,8 +1,8 @@
-import type { HttpRequest } from '../edge/http-request';
-import { Refusal } from '../errors';
-import { quoted } from '../escape';
-import { bodyBytes } from './body-bytes';
-import { mediaTypeOf } from './content-type';
+import { Refusal } from '../common/errors';
+import { quoted } from '../common/escape';
+import { bodyBytes } from '../http/body-bytes';
+import { mediaTypeOf } from '../http/content-type';
+import type { HttpRequest } from '../http/http-request';
 
 /** TCCC sends `application/json;charset=utf8`: `utf8` is not a registered charset name, so accept both spellings. */
 const UTF8_CHARSETS = new Set(['utf8', 'utf-8']);

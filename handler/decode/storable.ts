@@ -1,5 +1,5 @@
-import { MAX_NESTING_DEPTH } from '../limits';
-import { toPointer } from './json-pointer';
+import { MAX_NESTING_DEPTH } from '../common/limits';
+import { toPointer } from '../push-types/json-pointer';
 
 /** DynamoDB numbers: magnitudes from 1E-130 to below 1E+126; attribute names up to 64 KiB - 1 of UTF-8. */
 const DYNAMODB_NUMBER_MIN = 1e-130;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Refusal } from '../errors';
-import { SORT_POSITION } from '../store/query-index';
-import type { SessionFilter } from '../store/session-query';
+import { Refusal } from '../common/errors';
+import { SORT_POSITION } from './query-index';
+import type { SessionFilter } from './session-query';
 
 /**
  * The opaque `cursor` of `GET /sessions`: base64url of `{"v":1,"p":<position>,"q":<query hash>}`.

@@ -1,5 +1,5 @@
-import { Refusal } from '../errors';
-import { MAX_DATED_SECONDS } from '../store/query-index';
+import { Refusal } from '../common/errors';
+import { MAX_DATED_SECONDS } from './query-index';
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 const UNIX_SECONDS = /^\d{1,12}$/;

@@ -1,8 +1,8 @@
-import { PUSH_TYPES, SESSION_ACTIONS } from '../decode/push-registry';
-import { Refusal } from '../errors';
-import type { SessionFilter } from '../store/session-query';
+import { Refusal } from '../common/errors';
+import { PUSH_TYPES, SESSION_ACTIONS } from '../push-types/push-registry';
 import { decodeCursor } from './cursor';
 import { parseRange, refuseUnknownParameters } from './instants';
+import type { SessionFilter } from './session-query';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;

@@ -1,5 +1,5 @@
-import { sessionFacetsOf, skillGroupKeyOf } from '../decode/session-facets';
-import type { RecordBody } from '../store/record-store';
+import { sessionFacetsOf, skillGroupKeyOf } from '../push-types/session-facets';
+import type { RecordBody } from '../records/record-store';
 import { reportKeyOf } from './dimension-key';
 
 /**

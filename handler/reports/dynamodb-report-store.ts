@@ -5,8 +5,8 @@ import {
   ReturnValue,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { batchGet, batchWrite, type Item, queryAll, send, sendConditional } from '../store/dynamodb';
-import { DAY } from './buckets';
+import { batchGet, batchWrite, type Item, queryAll, send, sendConditional } from '../aws/dynamodb';
+import { DAY } from '../common/utc-buckets';
 import type { Contribution } from './contribution';
 import {
   contributionItem,
@@ -21,10 +21,9 @@ import {
   rollupPartition,
   rollupPointer,
   SK,
-  VIEWS,
-  type View,
 } from './report-layout';
 import type { DayState, ReportStore, Rollup, StoredContribution } from './report-store';
+import { VIEWS, type View } from './views';
 
 const numberOf = (value: Item[string] | undefined): number => Number(value?.N ?? 0);
 

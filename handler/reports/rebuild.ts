@@ -1,5 +1,5 @@
-import type { Item } from '../store/dynamodb';
-import { dayOf } from './buckets';
+import type { Item } from '../aws/dynamodb';
+import { dayOf } from '../common/utc-buckets';
 import { contributionItem, dayStateKey, rollupItems, rollupPointer } from './report-layout';
 import type { StoredContribution } from './report-store';
 import { rollupViewsOf } from './rollup';

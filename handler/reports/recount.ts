@@ -1,7 +1,7 @@
-import type { CurrentRecord } from '../store/dynamodb-current-records';
-import { recordHash } from '../store/query-index';
+import { DAY, dayOf } from '../common/utc-buckets';
+import type { CurrentRecord } from '../query/dynamodb-current-records';
+import { recordHash } from '../query/query-index';
 import type { CurrentVersions } from './apply-change';
-import { DAY, dayOf } from './buckets';
 import { contributionOf } from './contribution';
 import type { ReportStore, StoredContribution } from './report-store';
 import { rollUpDay } from './rollup';

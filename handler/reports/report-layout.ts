@@ -1,6 +1,7 @@
-import type { Item } from '../store/dynamodb';
-import { DAY } from './buckets';
+import type { Item } from '../aws/dynamodb';
+import { DAY } from '../common/utc-buckets';
 import type { Rollup, StoredContribution } from './report-store';
+import type { View } from './views';
 
 /**
  * How the report table holds the aggregates (handler/reports/README.md). Partition key `pk`,
@@ -26,10 +27,6 @@ export const PK = 'pk';
 export const MAX_REPORT_ITEM_BYTES = 33 * 1024;
 export const SK = 'sk';
 export const DAY_STATE_SK = '#day';
-
-/** A rollup's views: the day's quarter-hours (for time groupings), and each dimension for the whole day. */
-export const VIEWS = ['quarter', 'seat', 'skillGroup', 'status'] as const;
-export type View = (typeof VIEWS)[number];
 
 const END_DIGITS = 12;
 const pad = (seconds: number) => String(seconds).padStart(END_DIGITS, '0');

@@ -1,5 +1,5 @@
 import type { Contribution } from './contribution';
-import type { View } from './report-layout';
+import type { View } from './views';
 
 /** A session's contribution as stored: with the record it comes from and the version it was taken from. */
 export interface StoredContribution {

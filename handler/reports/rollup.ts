@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { DAY, quarterOf } from './buckets';
+import { DAY, quarterOf } from '../common/utc-buckets';
 import type { Contribution } from './contribution';
 import { DIMENSIONS, type Groups, groupContributions } from './grouping';
-import { VIEWS, type View } from './report-layout';
 import type { ReportStore } from './report-store';
 import { chunksOf, rowsOf } from './rollup-rows';
+import { VIEWS, type View } from './views';
 
 /** The key of a contribution in each view of a rollup. */
 export const VIEW_KEYS: Readonly<Record<View, (contribution: Contribution) => string | null>> = {

@@ -1,4 +1,4 @@
-import { DAY, HOUR } from './buckets';
+import { DAY, HOUR } from '../common/utc-buckets';
 import { offsetAt, type TimeGrouping, wallKey } from './local-time';
 
 /**

@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { pushTypeOf } from '../decode/push-registry';
-import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../store/item-layout';
-import { MAX_DATED_SECONDS, recordHash } from '../store/query-index';
-import type { RecordBody } from '../store/record-store';
+import { pushTypeOf } from '../push-types/push-registry';
+import { MAX_DATED_SECONDS, recordHash } from '../query/query-index';
+import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
+import type { RecordBody } from '../records/record-store';
 import { type Contribution, contributionOf } from './contribution';
 
 type Image = Record<string, AttributeValue>;

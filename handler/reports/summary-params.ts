@@ -1,7 +1,7 @@
-import { SESSION_ACTIONS } from '../decode/push-registry';
-import { Refusal } from '../errors';
+import { Refusal } from '../common/errors';
+import { DAY } from '../common/utc-buckets';
+import { SESSION_ACTIONS } from '../push-types/push-registry';
 import { parseRange, refuseUnknownParameters } from '../query/instants';
-import { DAY } from './buckets';
 import { isTimeZone } from './local-time';
 import type { GroupBy, SummaryRequest } from './summary';
 

@@ -1,15 +1,15 @@
-import { Refusal } from '../errors';
-import { DAY, dayOf, QUARTER } from './buckets';
+import { Refusal } from '../common/errors';
+import { DAY, dayOf, QUARTER } from '../common/utc-buckets';
 import type { Contribution } from './contribution';
 import { type Dimension, type Groups, groupContributions, mergeGroups } from './grouping';
 import { inTurns } from './in-turns';
 import type { TimeGrouping } from './local-time';
-import type { View } from './report-layout';
 import type { DayState, ReportStore } from './report-store';
 import { VIEW_KEYS } from './rollup';
 import { addChunks } from './rollup-rows';
 import { timeGroupsOf } from './segments';
 import { addContribution, emptyTally, type Figures, figuresOf, mergeInto, type Tally } from './tally';
+import type { View } from './views';
 
 export type GroupBy = TimeGrouping | Dimension;
 

@@ -1,6 +1,6 @@
-import { causeOf } from '../errors';
-import { logger } from '../observability';
-import { DAY, dayOf } from './buckets';
+import { causeOf } from '../common/errors';
+import { logger } from '../common/observability';
+import { DAY, dayOf } from '../common/utc-buckets';
 import { inTurns } from './in-turns';
 import type { ReportStore } from './report-store';
 import { rollUpDay } from './rollup';

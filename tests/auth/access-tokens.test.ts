@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { issueAccessToken, isValidAccessToken } from '../../handler/auth/access-tokens';
 import { type AuthConfig, loadAuthConfig } from '../../handler/auth/auth-config';
-import { Misconfigured } from '../../handler/errors';
+import { Misconfigured } from '../../handler/common/errors';
 import { newSigningKey, oauthEnv } from './support';
 
 type OAuth2Config = Extract<AuthConfig, { mode: 'oauth2' }>;

@@ -1,8 +1,8 @@
 import { loadAuthConfig } from '../../handler/auth/auth-config';
-import { Misconfigured } from '../../handler/errors';
-import { createPushHandler } from '../../handler/push';
-import { createReadHandler } from '../../handler/read';
-import { createTokenHandler } from '../../handler/token';
+import { Misconfigured } from '../../handler/common/errors';
+import { createPushHandler } from '../../handler/functions/push';
+import { createReadHandler } from '../../handler/functions/read';
+import { createTokenHandler } from '../../handler/functions/token';
 import { countingStore, quarantineStore, rawItems, storedRecord } from '../support/dynamodb';
 import { pushEvent, sampleRecord } from '../support/events';
 import { basicEnv, basicHeader, clientCredentials, newSigningKey, oauthEnv, readEvent, tokenRequest } from './support';

@@ -1,7 +1,7 @@
 import type { AuthConfig } from '../../handler/auth/auth-config';
 import { authenticate } from '../../handler/auth/authenticate';
 import { matchesDigest, secretDigest, secretsEqual } from '../../handler/auth/credentials';
-import { Refusal } from '../../handler/errors';
+import { Refusal } from '../../handler/common/errors';
 import { basicHeader } from './support';
 
 describe('secret comparison', () => {

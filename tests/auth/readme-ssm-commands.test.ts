@@ -85,8 +85,8 @@ async function container(mode: 'basic' | 'oauth2') {
     | undefined;
   await jest.isolateModulesAsync(async () => {
     const { loadAuthConfig } = await import('../../handler/auth/auth-config');
-    const { createPushHandler } = await import('../../handler/push');
-    const { createTokenHandler } = await import('../../handler/token');
+    const { createPushHandler } = await import('../../handler/functions/push');
+    const { createTokenHandler } = await import('../../handler/functions/token');
     const config = await loadAuthConfig({ TCCC_AUTH: mode, TCCC_SECRETS_PATH: SECRETS_PATH });
     const loadAuth = async () => config;
     handlers = { push: createPushHandler({ store, quarantine, loadAuth }), token: createTokenHandler({ loadAuth }) };

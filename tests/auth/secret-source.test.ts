@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AuthConfig, loadAuthConfig } from '../../handler/auth/auth-config';
-import { Misconfigured } from '../../handler/errors';
+import { Misconfigured } from '../../handler/common/errors';
 
 /**
  * SSM Parameter Store cannot run locally: a stand-in speaking its JSON protocol over HTTP,

@@ -124,7 +124,9 @@ describe('auth secrets from SSM: one GetParameters at init', () => {
       let reply: { statusCode: number; body: string } | undefined;
       await jest.isolateModulesAsync(async () => {
         // Loading the module is the function's init; the request follows at once, as on Lambda.
-        const { handler } = (await import('../../handler/token')) as typeof import('../../handler/token');
+        const { handler } = (await import(
+          '../../handler/functions/token'
+        )) as typeof import('../../handler/functions/token');
         reply = await handler(
           tokenRequest({
             grant_type: 'client_credentials',

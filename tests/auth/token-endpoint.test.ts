@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
-import { MAX_TOKEN_BODY_BYTES as MAX_TOKEN_REQUEST_BYTES } from '../../handler/limits';
-import { createTokenHandler } from '../../handler/token';
+import { MAX_TOKEN_BODY_BYTES as MAX_TOKEN_REQUEST_BYTES } from '../../handler/common/limits';
+import { createTokenHandler } from '../../handler/functions/token';
 import { basicHeader, clientCredentials, oauthEnv, tokenRequest } from './support';
 
 // What `openssl rand -base64 24` gives: +, / and = in the secret.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
-import { createTokenHandler } from '../../handler/token';
+import { createTokenHandler } from '../../handler/functions/token';
 import { httpApiEvent } from '../support/events';
 
 const oauthEnv = {

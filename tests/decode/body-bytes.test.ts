@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { bodyBytes, bodyHead } from '../../handler/decode/body-bytes';
-import { toHttpRequest } from '../../handler/edge/http-request';
+import { bodyBytes, bodyHead } from '../../handler/http/body-bytes';
+import { toHttpRequest } from '../../handler/http/http-request';
 import { httpApiEvent, restApiEvent } from '../support/events';
 
 const request = (body: string, isBase64Encoded: boolean) => toHttpRequest(httpApiEvent({ body, isBase64Encoded }));

@@ -1,4 +1,4 @@
-import { mediaTypeOf } from '../../handler/decode/content-type';
+import { mediaTypeOf } from '../../handler/http/content-type';
 
 describe('mediaTypeOf: the one Content-Type parser', () => {
   it.each([

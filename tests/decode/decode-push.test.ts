@@ -1,6 +1,6 @@
+import { Refusal } from '../../handler/common/errors';
 import { decodePush } from '../../handler/decode/decode-push';
-import { toHttpRequest } from '../../handler/edge/http-request';
-import { Refusal } from '../../handler/errors';
+import { toHttpRequest } from '../../handler/http/http-request';
 import { pushEvent, sampleRecord } from '../support/events';
 
 async function refusalOf(body: unknown): Promise<Refusal> {

@@ -1,5 +1,5 @@
 import { decodeJsonObject } from '../../handler/decode/json-body';
-import { toHttpRequest } from '../../handler/edge/http-request';
+import { toHttpRequest } from '../../handler/http/http-request';
 import { httpApiEvent } from '../support/events';
 
 const decode = (headers: Record<string, string>, body: string, isBase64Encoded = false) =>

@@ -1,5 +1,5 @@
-import { VideoCdrV1Shape } from '../../handler/decode/generated/video-cdr-v1';
-import { findNovelties, type KnownShape } from '../../handler/decode/known-shape';
+import { VideoCdrV1Shape } from '../../handler/push-types/generated/video-cdr-v1';
+import { findNovelties, type KnownShape } from '../../handler/push-types/known-shape';
 import schema from '../../schemas/video-cdr.v1.schema.json';
 import { sampleRecord } from '../support/events';
 

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { type CompiledSchema, loadSchema, SCHEMAS, type SchemaName } from '../../handler/decode/generated/schemas';
-import validateVideoCdrV1 from '../../handler/decode/generated/validate-video-cdr-v1';
-import { VideoCdrV1Shape } from '../../handler/decode/generated/video-cdr-v1';
-import { findNovelties, type KnownShape, REDACTED, redactPersonalData } from '../../handler/decode/known-shape';
+import { type CompiledSchema, loadSchema, SCHEMAS, type SchemaName } from '../../handler/push-types/generated/schemas';
+import validateVideoCdrV1 from '../../handler/push-types/generated/validate-video-cdr-v1';
+import { VideoCdrV1Shape } from '../../handler/push-types/generated/video-cdr-v1';
+import { findNovelties, type KnownShape, REDACTED, redactPersonalData } from '../../handler/push-types/known-shape';
 import { EVENTS_DIR } from '../support/events';
 
 const SCHEMAS_DIR = path.join(__dirname, '..', '..', 'schemas');

@@ -1,6 +1,6 @@
-import { getRoutesHandler } from '../../handler/edge/get-routes';
-import { jsonReply } from '../../handler/edge/reply';
-import { ERR_CODES, Refusal } from '../../handler/errors';
+import { ERR_CODES, Refusal } from '../../handler/common/errors';
+import { getRoutesHandler } from '../../handler/http/get-routes';
+import { jsonReply } from '../../handler/http/reply';
 import { httpApiEvent, restApiEvent } from '../support/events';
 
 describe('getRoutesHandler', () => {

@@ -1,4 +1,4 @@
-import { toHttpRequest } from '../../handler/edge/http-request';
+import { toHttpRequest } from '../../handler/http/http-request';
 import { httpApiEvent, restApiEvent } from '../support/events';
 
 describe('toHttpRequest', () => {

@@ -4,7 +4,7 @@
  * and the requests that carry them, as TCCC sends them or not.
  */
 import fc from 'fast-check';
-import { MAX_BODY_BYTES } from '../../handler/limits';
+import { MAX_BODY_BYTES } from '../../handler/common/limits';
 import {
   arr,
   atObject,

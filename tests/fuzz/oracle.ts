@@ -6,8 +6,8 @@
  * interpreter for the few JSON Schema keywords the schemas use, and the README's list of
  * what DynamoDB cannot keep faithfully. Only the receiver's limits are shared with it.
  */
-import type { ErrCodeName } from '../../handler/errors';
-import { MAX_BODY_BYTES, MAX_NATURAL_KEY_BYTES, MAX_NESTING_DEPTH } from '../../handler/limits';
+import type { ErrCodeName } from '../../handler/common/errors';
+import { MAX_BODY_BYTES, MAX_NATURAL_KEY_BYTES, MAX_NESTING_DEPTH } from '../../handler/common/limits';
 import cdrSchema from '../../schemas/cdr.v1.schema.json';
 import imcdrSchema from '../../schemas/imcdr.v1.schema.json';
 import recordSchema from '../../schemas/record.v1.schema.json';

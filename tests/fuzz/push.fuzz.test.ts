@@ -20,12 +20,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import { pushTypeOf, PUSH_TYPES as REGISTERED_TYPES } from '../../handler/decode/push-registry';
-import { ERR_CODES } from '../../handler/errors';
-import { createPushHandler } from '../../handler/push';
-import { defaultStores } from '../../handler/store/default-stores';
-import { indexAttributesOf } from '../../handler/store/index-attributes';
-import { QUERY_ATTRIBUTE } from '../../handler/store/query-index';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { tableName } from '../../handler/aws/tables';
+import { ERR_CODES } from '../../handler/common/errors';
+import { createPushHandler } from '../../handler/functions/push';
+import { pushTypeOf, PUSH_TYPES as REGISTERED_TYPES } from '../../handler/push-types/push-registry';
+import { indexAttributesOf } from '../../handler/query/index-attributes';
+import { QUERY_ATTRIBUTE } from '../../handler/query/query-index';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { rawItems } from '../support/dynamodb';
 import {
   boundaryBodyArb,
@@ -46,7 +49,9 @@ import { type PushEvent, type Rendered, type RequestCase, renderRequest } from '
 
 /** Receipt times one millisecond apart, in the order pushes arrive: "the later receipt" is then well defined. */
 let clock = Date.parse('2026-01-01T00:00:00.000Z');
-const { store, quarantine } = defaultStores();
+const fuzzClient = createDynamoDbClient();
+const store = new DynamoDbRecordStore(fuzzClient, tableName('records'));
+const quarantine = new DynamoDbQuarantineStore(fuzzClient, tableName('quarantine'));
 const handler = createPushHandler({ store, quarantine, now: () => new Date(clock++) });
 
 type Item = Record<string, unknown>;

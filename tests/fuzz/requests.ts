@@ -2,7 +2,7 @@
  * The fuzz test's requests: plain data (so fast-check can shrink and print them) rendered
  * into the API Gateway events the handler receives, REST API (v1) or HTTP API (v2).
  */
-import type { handler } from '../../handler/push';
+import type { handler } from '../../handler/functions/push';
 import { httpApiEvent, restApiEvent } from '../support/events';
 import { type J, type RenderContext, renderJson, type Style } from './json-text';
 import type { PushRequest } from './oracle';

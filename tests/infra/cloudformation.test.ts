@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
-import { createPushHandler } from '../../handler/push';
+import { createPushHandler } from '../../handler/functions/push';
 import { countingStore, quarantineStore } from '../support/dynamodb';
 import { captureJsonLines, type EmfMetric, emfMetrics } from '../support/emf';
 import { pushEvent, sampleRecord } from '../support/events';
@@ -30,7 +30,8 @@ type Setting =
   | 'TOKEN_THROTTLE_BURST'
   | 'PUSH_RESERVED_CONCURRENCY'
   | 'READ_RESERVED_CONCURRENCY'
-  | 'TOKEN_RESERVED_CONCURRENCY';
+  | 'TOKEN_RESERVED_CONCURRENCY'
+  | 'AGGREGATE_LAG_ALARM_MINUTES';
 const { DEFAULTS } = require('../../infra/settings.cjs') as { DEFAULTS: Record<Setting, number> };
 
 const SECRET = 'do-not-leak-7f3a9c';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
 import { type LocalReceiver, startLocalReceiver } from '../support/local-receiver';
 
 const root = path.join(__dirname, '..', '..');

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { toHttpRequest } from '../../handler/edge/http-request';
-import { quarantineEntry } from '../../handler/quarantine-push';
-import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
+import { toHttpRequest } from '../../handler/http/http-request';
+import { quarantineEntry } from '../../handler/intake/quarantine-push';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
 import { dataDir, eventually, type LocalReceiver, startLocalReceiver, userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';

@@ -1,9 +1,9 @@
-import { createPushHandler } from '../../handler/push';
-import { createReadHandler } from '../../handler/read';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import { DynamoDbSessionQuery } from '../../handler/store/dynamodb-session-query';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { createPushHandler } from '../../handler/functions/push';
+import { createReadHandler } from '../../handler/functions/read';
+import { DynamoDbSessionQuery } from '../../handler/query/dynamodb-session-query';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { AGENTS, contactCentrePushes, currentRecords, endOf, type Push } from '../support/contact-centre';
 import { httpApiEvent, pushEvent } from '../support/events';
 

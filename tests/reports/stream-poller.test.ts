@@ -1,8 +1,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { createPushHandler } from '../../handler/push';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { createPushHandler } from '../../handler/functions/push';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { type GivenUp, StreamPoller } from '../../scripts/stream-poller';
 import { pushEvent, sampleOf } from '../support/events';
 

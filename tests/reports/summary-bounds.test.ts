@@ -1,4 +1,4 @@
-import { Refusal } from '../../handler/errors';
+import { Refusal } from '../../handler/common/errors';
 import type { DayState, ReportStore } from '../../handler/reports/report-store';
 import { MAX_DAYS_FROM_SESSIONS, summarize } from '../../handler/reports/summary';
 

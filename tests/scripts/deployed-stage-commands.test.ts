@@ -1,11 +1,11 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
-import { createPushHandler } from '../../handler/push';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { createPushHandler } from '../../handler/functions/push';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
 import { userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QuarantinedPush } from '../../handler/store/quarantine';
+import type { QuarantinedPush } from '../../handler/records/quarantine';
 import { quarantineStore } from '../support/dynamodb';
 import { quarantineCli } from '../support/quarantine-cli';
 

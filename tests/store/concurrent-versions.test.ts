@@ -1,7 +1,7 @@
 import type { PutItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import type { NewRecord } from '../../handler/store/record-store';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
+import type { NewRecord } from '../../handler/records/record-store';
 import { tableName } from '../support/dynamodb';
 import { sampleRecord } from '../support/events';
 

@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createPushHandler } from '../../handler/push';
+import { createPushHandler } from '../../handler/functions/push';
 import { countingStore, quarantineStore, rawCurrentItem, rawItems, storedRecord } from '../support/dynamodb';
 import { pushEvent, sampleRecord } from '../support/events';
 

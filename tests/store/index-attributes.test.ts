@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { handler as push } from '../../handler/push';
+import { handler as push } from '../../handler/functions/push';
 import { rawItems } from '../support/dynamodb';
 import { pushEvent, sampleOf } from '../support/events';
 

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createAggregateHandler } from '../../handler/aggregate';
-import { createReadHandler } from '../../handler/read';
-import { createReportHandler } from '../../handler/reports';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import { DynamoDbCurrentVersions } from '../../handler/store/dynamodb-current-versions';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { createAggregateHandler } from '../../handler/functions/aggregate';
+import { createReadHandler } from '../../handler/functions/read';
+import { createReportHandler } from '../../handler/functions/reports';
+import { DynamoDbSessionQuery } from '../../handler/query/dynamodb-session-query';
+import { DynamoDbCurrentVersions } from '../../handler/records/dynamodb-current-versions';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
-import { DynamoDbSessionQuery } from '../../handler/store/dynamodb-session-query';
 import { StreamPoller } from '../../scripts/stream-poller';
 import { httpApiEvent, sampleOf } from '../support/events';
 import { saveWithoutIndexes } from '../support/stored-before';
@@ -63,7 +63,11 @@ describe('npm run reindex: records stored before the indexes', () => {
     expect((await query()).items.map((found: { record: unknown }) => found.record)).toEqual([old]);
     expect(await reindex()).toMatch(/: 0 record\(s\) indexed/);
 
-    await new StreamPoller(client, table, createAggregateHandler({ reports, versions: new DynamoDbCurrentVersions(client, table) })).pollOnce();
+    await new StreamPoller(
+      client,
+      table,
+      createAggregateHandler({ reports, versions: new DynamoDbCurrentVersions(client, table) }),
+    ).pollOnce();
     const summary = JSON.parse(
       (
         await report(

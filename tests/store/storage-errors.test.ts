@@ -1,8 +1,8 @@
-import { Misconfigured, StorageUnavailable } from '../../handler/errors';
-import { createPushHandler } from '../../handler/push';
-import { createReadHandler } from '../../handler/read';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { Misconfigured, StorageUnavailable } from '../../handler/common/errors';
+import { createPushHandler } from '../../handler/functions/push';
+import { createReadHandler } from '../../handler/functions/read';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { quarantineStore, tableName } from '../support/dynamodb';
 import { pushEvent, readEvent, sampleRecord } from '../support/events';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { versionIdOf } from '../../handler/store/version-id';
+import { versionIdOf } from '../../handler/records/version-id';
 import { EVENTS_DIR } from '../support/events';
 
 const sample = (name: string) => JSON.parse(readFileSync(path.join(EVENTS_DIR, `${name}.sample.json`), 'utf8'));

@@ -1,9 +1,9 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createDynamoDbClient } from '../../handler/store/dynamodb-client';
-import { DynamoDbQuarantineStore } from '../../handler/store/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../../handler/store/dynamodb-record-store';
-import { currentKeyPrefix } from '../../handler/store/item-layout';
+import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
+import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
+import { currentKeyPrefix } from '../../handler/records/item-layout';
 
 /** Set by tests/support/global-setup.mjs. */
 export const tableName = (): string => process.env.CDR_TABLE_NAME as string;

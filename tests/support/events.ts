@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { VideoCdrV1 } from '../../handler/decode/generated/video-cdr-v1';
+import type { VideoCdrV1 } from '../../handler/push-types/generated/video-cdr-v1';
 
 export const EVENTS_DIR = path.join(__dirname, '..', '..', 'events');
 

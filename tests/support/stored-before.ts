@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type AttributeValue, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { RecordWriter } from '../../handler/store/record-store';
+import type { RecordWriter } from '../../handler/records/record-store';
 
 /** Items exactly as the first layout's store wrote them (captured from DynamoDB Local before issue 7). */
 export const legacyLayoutItems = JSON.parse(

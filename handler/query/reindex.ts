@@ -1,0 +1,90 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { toAttributeMap } from '../aws/attribute-values';
+import { pushTypeOf } from '../push-types/push-registry';
+import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
+import type { RecordBody } from '../records/record-store';
+import { indexAttributesOf } from './index-attributes';
+import { QUERY_ATTRIBUTE } from './query-index';
+
+export interface ReindexOutcome {
+  /** Current items that had no query-index keys and got them. */
+  readonly indexed: number;
+  /** Replaced by a newer version while this ran (which brought its own keys). */
+  readonly skipped: number;
+}
+
+/**
+ * Gives the current items stored before the query indexes existed their index keys: one
+ * conditional UpdateItem each, only if the item is still the version that was read and
+ * still has none. Each update also passes through the table's stream, so the reports'
+ * consumer counts those records as it counts new ones. Running it again finds nothing to do.
+ */
+export async function reindexCurrentItems(client: DynamoDBClient, tableName: string): Promise<ReindexOutcome> {
+  let indexed = 0;
+  let skipped = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(#key, :current) AND attribute_not_exists(#sort)',
+        ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE, '#sort': QUERY_ATTRIBUTE.sort },
+        ExpressionAttributeValues: { ':current': { S: currentKeyPrefix() } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const raw of page.Items ?? []) {
+      const item = unmarshall(raw) as {
+        action: string;
+        ordering: number;
+        record: RecordBody;
+        receipt: { versionId: string };
+      };
+      const recordKey = raw[RECORD_KEY_ATTRIBUTE]?.S as string;
+      const sessionId = raw[SESSION_ID_ATTRIBUTE]?.S as string;
+      const type = pushTypeOf(item.action);
+      if (!type) continue;
+      const attributes = indexAttributesOf(type, {
+        sessionId,
+        naturalKey: recordKey.slice(currentKeyPrefix(item.action).length),
+        ordering: item.ordering,
+        record: item.record,
+      });
+      const names = Object.keys(attributes);
+      const values = toAttributeMap(attributes);
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { [SESSION_ID_ATTRIBUTE]: { S: sessionId }, [RECORD_KEY_ATTRIBUTE]: { S: recordKey } },
+            UpdateExpression: `SET ${names.map((_, n) => `#a${n} = :a${n}`).join(', ')}`,
+            ConditionExpression: '#receipt.#versionId = :version AND attribute_not_exists(#sort)',
+            ExpressionAttributeNames: {
+              ...Object.fromEntries(names.map((name, n) => [`#a${n}`, name])),
+              '#receipt': 'receipt',
+              '#versionId': 'versionId',
+              '#sort': QUERY_ATTRIBUTE.sort,
+            },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(names.map((name, n) => [`:a${n}`, values[name] as AttributeValue])),
+              ':version': { S: item.receipt.versionId },
+            },
+          }),
+        );
+        indexed++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        skipped++;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { indexed, skipped };
+}

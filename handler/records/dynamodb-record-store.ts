@@ -1,0 +1,78 @@
+import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { storageError } from '../aws/storage-errors';
+import { DynamoDbRecordWriter, type Item } from './dynamodb-record-writer';
+import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE, versionKeyPrefix } from './item-layout';
+import type { RecordStore, StoredRecord } from './record-store';
+import { outranks, type Rank } from './version-rank';
+
+function rankOfStored(version: { ordering: number; receipt: StoredRecord['receipt'] }): Rank {
+  return { ordering: version.ordering, receivedAt: version.receipt.receivedAt, versionId: version.receipt.versionId };
+}
+
+function fromItem(item: Item): StoredRecord & { ordering: number } {
+  const { action, ordering, record, receipt } = unmarshall(item) as {
+    action: string;
+    ordering: number;
+    record: StoredRecord['record'];
+    receipt: StoredRecord['receipt'];
+  };
+  return { action, record, receipt, ordering };
+}
+
+/**
+ * The record table, read and written: the writes of DynamoDbRecordWriter (the push function
+ * uses only those, so its bundle carries no read), and the reads of the read routes, the
+ * reports' consumer and the operator's commands.
+ */
+export class DynamoDbRecordStore extends DynamoDbRecordWriter implements RecordStore {
+  async currentRecords(sessionId: string, action?: string): Promise<StoredRecord[]> {
+    const items = await this.query(sessionId, currentKeyPrefix(action));
+    return items.map((item) => {
+      const { ordering: _ordering, ...stored } = fromItem(item);
+      return stored;
+    });
+  }
+
+  async versions(sessionId: string, action?: string): Promise<StoredRecord[]> {
+    const [current, kept] = await Promise.all([
+      this.query(sessionId, currentKeyPrefix(action)),
+      this.query(sessionId, versionKeyPrefix(action)),
+    ]);
+    // The current version usually has no version item of its own: one list, each version once.
+    const byVersion = new Map<string, ReturnType<typeof fromItem>>();
+    for (const item of [...kept, ...current]) {
+      const version = fromItem(item);
+      const id = `${version.action}#${version.receipt.versionId}`;
+      if (!byVersion.has(id)) byVersion.set(id, version);
+    }
+    return [...byVersion.values()]
+      .sort((a, b) => (outranks(rankOfStored(a), rankOfStored(b)) ? 1 : -1))
+      .map(({ ordering: _ordering, ...stored }) => stored);
+  }
+
+  private async query(sessionId: string, keyPrefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      let page: QueryCommandOutput;
+      try {
+        page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#session = :session AND begins_with(#key, :prefix)',
+            ExpressionAttributeNames: { '#session': SESSION_ID_ATTRIBUTE, '#key': RECORD_KEY_ATTRIBUTE },
+            ExpressionAttributeValues: { ':session': { S: sessionId }, ':prefix': { S: keyPrefix } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        throw storageError('Query', error);
+      }
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
