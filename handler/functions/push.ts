@@ -12,9 +12,9 @@ import { envelopeReply, errorReply } from '../http/reply';
 import { newRecordOf, receiptOf } from '../intake/new-record';
 import { quarantineEntry } from '../intake/quarantine-push';
 import { redactPersonalData } from '../push-types/known-shape';
-import { DynamoDbQuarantineStore } from '../records/dynamodb-quarantine-store';
+import { DynamoDbQuarantineWriter } from '../records/dynamodb-quarantine-store';
 import { DynamoDbRecordWriter } from '../records/dynamodb-record-writer';
-import type { QuarantineStore } from '../records/quarantine';
+import type { QuarantineWriter } from '../records/quarantine';
 import type { RecordWriter, SaveOutcome } from '../records/record-store';
 
 /** Refusals of an authenticated push whose body may still be worth keeping and replaying. */
@@ -28,7 +28,7 @@ const QUARANTINED: ReadonlySet<ErrCodeName> = new Set([
 
 export interface PushDependencies {
   readonly store: RecordWriter;
-  readonly quarantine: QuarantineStore;
+  readonly quarantine: QuarantineWriter;
   readonly loadAuth?: () => Promise<AuthConfig>;
   readonly now?: () => Date;
 }
@@ -135,6 +135,6 @@ function pushStores() {
   const client = createDynamoDbClient();
   return {
     store: new DynamoDbRecordWriter(client, tableName('records')),
-    quarantine: new DynamoDbQuarantineStore(client, tableName('quarantine')),
+    quarantine: new DynamoDbQuarantineWriter(client, tableName('quarantine')),
   };
 }

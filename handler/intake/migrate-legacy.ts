@@ -1,11 +1,5 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  ScanCommand,
-  type ScanCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Item, readItem, scanPages, send } from '../aws/dynamodb';
 import type { HttpRequest } from '../http/http-request';
 import type { RecordStore } from '../records/record-store';
 import { replayPush } from './replay';
@@ -26,33 +20,26 @@ export interface MigrationReport {
   readonly refused: ReadonlyArray<{ sessionId: string; reason: string }>;
 }
 
-type Item = Record<string, AttributeValue>;
-
 async function legacyItemsBySession(client: DynamoDBClient, tableName: string): Promise<Map<string, Item[]>> {
   const sessions = new Map<string, Item[]>();
-  let startKey: ScanCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: '#key = :current OR begins_with(#key, :version)',
-        ExpressionAttributeNames: { '#key': 'recordKey' },
-        ExpressionAttributeValues: { ':current': { S: LEGACY_CURRENT }, ':version': { S: LEGACY_VERSION_PREFIX } },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  const pages = scanPages(client, {
+    TableName: tableName,
+    FilterExpression: '#key = :current OR begins_with(#key, :version)',
+    ExpressionAttributeNames: { '#key': 'recordKey' },
+    ExpressionAttributeValues: { ':current': { S: LEGACY_CURRENT }, ':version': { S: LEGACY_VERSION_PREFIX } },
+  });
+  for await (const page of pages) {
+    for (const item of page) {
       const sessionId = item.SessionId?.S as string;
       sessions.set(sessionId, [...(sessions.get(sessionId) ?? []), item]);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return sessions;
 }
 
 /** A legacy item as the push it was, so that today's decoding places it exactly as a new push. */
 function asPush(item: Item): { request: HttpRequest; receipt: Record<string, string> } {
-  const { recordKey: _key, receipt, ...record } = unmarshall(item);
+  const { recordKey: _key, receipt, ...record } = readItem<Record<string, any>>(item);
   return {
     receipt,
     request: {
@@ -107,11 +94,13 @@ export async function migrateLegacyLayout(
       continue;
     }
     for (const item of items) {
-      await client.send(
-        new DeleteItemCommand({
-          TableName: tableName,
-          Key: { SessionId: item.SessionId as AttributeValue, recordKey: item.recordKey as AttributeValue },
-        }),
+      await send('DeleteItem', () =>
+        client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { SessionId: item.SessionId as Item[string], recordKey: item.recordKey as Item[string] },
+          }),
+        ),
       );
       removedItems++;
     }

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { batchGet, type Item, queryAll, readItem } from '../aws/dynamodb';
+import { batchGet, type Item, queryAll } from '../aws/dynamodb';
 import { RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
 import type { RecordBody } from '../records/record-store';
+import { readStoredItem } from '../records/stored-item';
 import { endPartitionKey, padSeconds, QUERY_ATTRIBUTE, QUERY_INDEX, SHARDS, utcDayOf } from './query-index';
 
 /** A record's current item, as a recount reads it. */
@@ -51,12 +52,7 @@ export class DynamoDbCurrentRecords {
     const items = await batchGet(this.client, this.tableName, keys, { consistent: true });
     return items
       .map((item): CurrentRecord => {
-        const stored = readItem<{
-          action: string;
-          ordering: number;
-          record: RecordBody;
-          receipt: { versionId: string };
-        }>(item);
+        const stored = readStoredItem(item);
         return {
           sessionId: item[SESSION_ID_ATTRIBUTE]?.S ?? '',
           recordKey: item[RECORD_KEY_ATTRIBUTE]?.S ?? '',

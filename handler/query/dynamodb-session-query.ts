@@ -1,17 +1,9 @@
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  QueryCommand,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { storageError } from '../aws/storage-errors';
-import { StorageUnavailable } from '../common/errors';
+import { type DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { batchGet, type Item, send } from '../aws/dynamodb';
 import { sessionFacetsOf } from '../push-types/session-facets';
 import { RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
 import type { StoredRecord } from '../records/record-store';
+import { readStoredItem } from '../records/stored-item';
 import {
   dayStartSeconds,
   endPartitionKey,
@@ -30,8 +22,6 @@ import {
   type SessionQueryStore,
   skillGroupIdOf,
 } from './session-query';
-
-type Item = Record<string, AttributeValue>;
 
 /** One index entry: where the record is, and its place in the answer's order. */
 interface Candidate {
@@ -63,14 +53,12 @@ class PartitionReader {
   constructor(private readonly input: QueryCommandInput) {}
 
   async fetch(client: DynamoDBClient, exclude: string | null, wanted: number): Promise<void> {
-    let page: QueryCommandOutput;
-    try {
-      page = await client.send(
+    // One page at a time, as the merge wants more: not a paginator's loop, which reads on by itself.
+    const page = await send('Query', () =>
+      client.send(
         new QueryCommand({ ...this.input, ExclusiveStartKey: this.startKey, Limit: Math.min(QUERY_PAGE_MAX, wanted) }),
-      );
-    } catch (error) {
-      throw storageError('Query', error);
-    }
+      ),
+    );
     for (const item of page.Items ?? []) {
       const sort = item[QUERY_ATTRIBUTE.sort]?.S ?? '';
       if (sort === exclude) continue;
@@ -240,26 +228,13 @@ export class DynamoDbSessionQuery implements SessionQueryStore {
   /** The current item behind each candidate, if it still matches and sits where the index says. */
   private async currentItems(candidates: Candidate[], filter: SessionFilter) {
     if (candidates.length === 0) return [];
-    const byKey = new Map<string, Item>();
-    let keys: Item[] = candidates.map((candidate) => ({
+    const keys: Item[] = candidates.map((candidate) => ({
       [SESSION_ID_ATTRIBUTE]: { S: candidate.sessionId },
       [RECORD_KEY_ATTRIBUTE]: { S: candidate.recordKey },
     }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 5) throw new StorageUnavailable('DynamoDB BatchGetItem: keys still unprocessed after 6 attempts');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      let output: { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, { Keys?: Item[] }> };
-      try {
-        output = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-      } catch (error) {
-        throw storageError('BatchGetItem', error);
-      }
-      for (const item of output.Responses?.[this.tableName] ?? []) {
-        byKey.set(`${item[SESSION_ID_ATTRIBUTE]?.S}\u0000${item[RECORD_KEY_ATTRIBUTE]?.S}`, item);
-      }
-      keys = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    const byKey = new Map<string, Item>();
+    for (const item of await batchGet(this.client, this.tableName, keys, { consistent: true })) {
+      byKey.set(`${item[SESSION_ID_ATTRIBUTE]?.S}\u0000${item[RECORD_KEY_ATTRIBUTE]?.S}`, item);
     }
     return candidates.map((candidate) => {
       const item = byKey.get(`${candidate.sessionId}\u0000${candidate.recordKey}`);
@@ -271,7 +246,7 @@ export class DynamoDbSessionQuery implements SessionQueryStore {
 /** The record behind an index entry, if the entry is up to date and the record matches. */
 function stillMatching(item: Item, candidate: Candidate, filter: SessionFilter): StoredRecord | undefined {
   if (item[QUERY_ATTRIBUTE.sort]?.S !== candidate.sort) return undefined;
-  const { action, ordering, record, receipt } = unmarshall(item) as StoredRecord & { ordering: number };
+  const { action, ordering, record, receipt } = readStoredItem(item);
   const facets = sessionFacetsOf(record);
   const matches = matchesFilter(filter, {
     action,

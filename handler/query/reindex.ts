@@ -1,15 +1,9 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  ScanCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { toAttributeMap } from '../aws/attribute-values';
+import { scanPages, sendConditional } from '../aws/dynamodb';
 import { pushTypeOf } from '../push-types/push-registry';
 import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
-import type { RecordBody } from '../records/record-store';
+import { readStoredItem } from '../records/stored-item';
 import { indexAttributesOf } from './index-attributes';
 import { QUERY_ATTRIBUTE } from './query-index';
 
@@ -29,24 +23,15 @@ export interface ReindexOutcome {
 export async function reindexCurrentItems(client: DynamoDBClient, tableName: string): Promise<ReindexOutcome> {
   let indexed = 0;
   let skipped = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(#key, :current) AND attribute_not_exists(#sort)',
-        ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE, '#sort': QUERY_ATTRIBUTE.sort },
-        ExpressionAttributeValues: { ':current': { S: currentKeyPrefix() } },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const raw of page.Items ?? []) {
-      const item = unmarshall(raw) as {
-        action: string;
-        ordering: number;
-        record: RecordBody;
-        receipt: { versionId: string };
-      };
+  const pages = scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'begins_with(#key, :current) AND attribute_not_exists(#sort)',
+    ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE, '#sort': QUERY_ATTRIBUTE.sort },
+    ExpressionAttributeValues: { ':current': { S: currentKeyPrefix() } },
+  });
+  for await (const page of pages) {
+    for (const raw of page) {
+      const item = readStoredItem(raw);
       const recordKey = raw[RECORD_KEY_ATTRIBUTE]?.S as string;
       const sessionId = raw[SESSION_ID_ATTRIBUTE]?.S as string;
       const type = pushTypeOf(item.action);
@@ -59,8 +44,8 @@ export async function reindexCurrentItems(client: DynamoDBClient, tableName: str
       });
       const names = Object.keys(attributes);
       const values = toAttributeMap(attributes);
-      try {
-        await client.send(
+      const updated = await sendConditional('UpdateItem', () =>
+        client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: { [SESSION_ID_ATTRIBUTE]: { S: sessionId }, [RECORD_KEY_ATTRIBUTE]: { S: recordKey } },
@@ -77,14 +62,11 @@ export async function reindexCurrentItems(client: DynamoDBClient, tableName: str
               ':version': { S: item.receipt.versionId },
             },
           }),
-        );
-        indexed++;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        skipped++;
-      }
+        ),
+      );
+      if (updated) indexed++;
+      else skipped++;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return { indexed, skipped };
 }

@@ -1,37 +1,35 @@
-import {
-  DeleteItemCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-  ScanCommand,
-  type ScanCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { toAttributeMap } from '../aws/attribute-values';
-import type { QuarantinedPush, QuarantineStore } from './quarantine';
+import { readItem, scanPages, send } from '../aws/dynamodb';
+import type { QuarantinedPush, QuarantineStore, QuarantineWriter } from './quarantine';
 
-/** The quarantine table (infra/quarantine.yml): partition key `id`, TTL on `expiresAt`. */
-export class DynamoDbQuarantineStore implements QuarantineStore {
+/** The quarantine table (infra/quarantine.yml), written: what the push function needs, and no read code. */
+export class DynamoDbQuarantineWriter implements QuarantineWriter {
   constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBClient,
+    protected readonly tableName: string,
   ) {}
 
   async put(entry: QuarantinedPush): Promise<void> {
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toAttributeMap({ ...entry }) }));
+    await send('PutItem', () =>
+      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toAttributeMap({ ...entry }) })),
+    );
   }
+}
 
+/** The quarantine table, read and written (the operator's commands): partition key `id`, TTL on `expiresAt`. */
+export class DynamoDbQuarantineStore extends DynamoDbQuarantineWriter implements QuarantineStore {
   async list(): Promise<QuarantinedPush[]> {
     const entries: QuarantinedPush[] = [];
-    let startKey: ScanCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
-      entries.push(...(page.Items ?? []).map((item) => unmarshall(item) as QuarantinedPush));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of scanPages(this.client, { TableName: this.tableName })) {
+      entries.push(...page.map((item) => readItem<QuarantinedPush>(item)));
+    }
     return entries.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
   async remove(id: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { id: { S: id } } }));
+    await send('DeleteItem', () =>
+      this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { id: { S: id } } })),
+    );
   }
 }

@@ -1,24 +1,15 @@
-import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { storageError } from '../aws/storage-errors';
-import { DynamoDbRecordWriter, type Item } from './dynamodb-record-writer';
+import { type Item, queryAll } from '../aws/dynamodb';
+import { DynamoDbRecordWriter } from './dynamodb-record-writer';
 import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE, versionKeyPrefix } from './item-layout';
 import type { RecordStore, StoredRecord } from './record-store';
+import { readStoredItem } from './stored-item';
 import { outranks, type Rank } from './version-rank';
 
 function rankOfStored(version: { ordering: number; receipt: StoredRecord['receipt'] }): Rank {
   return { ordering: version.ordering, receivedAt: version.receipt.receivedAt, versionId: version.receipt.versionId };
 }
 
-function fromItem(item: Item): StoredRecord & { ordering: number } {
-  const { action, ordering, record, receipt } = unmarshall(item) as {
-    action: string;
-    ordering: number;
-    record: StoredRecord['record'];
-    receipt: StoredRecord['receipt'];
-  };
-  return { action, record, receipt, ordering };
-}
+const fromItem = readStoredItem;
 
 /**
  * The record table, read and written: the writes of DynamoDbRecordWriter (the push function
@@ -52,27 +43,12 @@ export class DynamoDbRecordStore extends DynamoDbRecordWriter implements RecordS
   }
 
   private async query(sessionId: string, keyPrefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      let page: QueryCommandOutput;
-      try {
-        page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#session = :session AND begins_with(#key, :prefix)',
-            ExpressionAttributeNames: { '#session': SESSION_ID_ATTRIBUTE, '#key': RECORD_KEY_ATTRIBUTE },
-            ExpressionAttributeValues: { ':session': { S: sessionId }, ':prefix': { S: keyPrefix } },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-      } catch (error) {
-        throw storageError('Query', error);
-      }
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#session = :session AND begins_with(#key, :prefix)',
+      ExpressionAttributeNames: { '#session': SESSION_ID_ATTRIBUTE, '#key': RECORD_KEY_ATTRIBUTE },
+      ExpressionAttributeValues: { ':session': { S: sessionId }, ':prefix': { S: keyPrefix } },
+      ConsistentRead: true,
+    });
   }
 }

@@ -6,6 +6,7 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { toAttributeMap } from '../aws/attribute-values';
+import type { Item } from '../aws/dynamodb';
 import { STORAGE_BUDGET_MS } from '../aws/dynamodb-client';
 import { storageError } from '../aws/storage-errors';
 import { StorageUnavailable } from '../common/errors';
@@ -19,7 +20,6 @@ type Deadline = number;
 
 /** On a current item: its version also has a version item, so replacing it needs no copy. */
 const VERSION_KEPT_ATTRIBUTE = 'versionKept';
-export type Item = Record<string, AttributeValue>;
 
 function rankOf(item: Item): Rank {
   const receipt = item.receipt?.M;

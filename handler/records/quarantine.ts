@@ -19,8 +19,12 @@ export interface QuarantinedPush {
   readonly bodyTruncated: boolean;
 }
 
-export interface QuarantineStore {
+/** What the push function needs: keeping a refused push. */
+export interface QuarantineWriter {
   put(entry: QuarantinedPush): Promise<void>;
+}
+
+export interface QuarantineStore extends QuarantineWriter {
   list(): Promise<QuarantinedPush[]>;
   remove(id: string): Promise<void>;
 }

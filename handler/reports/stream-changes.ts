@@ -1,31 +1,24 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { Item } from '../aws/dynamodb';
 import { pushTypeOf } from '../push-types/push-registry';
 import { MAX_DATED_SECONDS, recordHash } from '../query/query-index';
 import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
-import type { RecordBody } from '../records/record-store';
+import { readStoredItem, type StoredItem } from '../records/stored-item';
 import { type Contribution, contributionOf } from './contribution';
 
-type Image = Record<string, AttributeValue>;
-
-interface CurrentItem {
-  action: string;
-  ordering: number;
-  record: RecordBody;
-  receipt: { versionId: string };
-}
+/** A stream record's image: the item as the SDK types it (aws-lambda's own type is looser). */
+type Image = Item;
 
 /** A session-level record's current item, or nothing to count (a version item, a recording, an undatable end). */
-function countable(image: Image | undefined): CurrentItem | undefined {
+function countable(image: Image | undefined): StoredItem | undefined {
   if (!image) return undefined;
-  const item = unmarshall(image) as Partial<CurrentItem>;
+  const item: Partial<StoredItem> = readStoredItem(image);
   if (typeof item.action !== 'string' || !pushTypeOf(item.action)?.sessionLevel) return undefined;
   if (typeof item.ordering !== 'number' || item.ordering < 0 || item.ordering > MAX_DATED_SECONDS) return undefined;
   if (typeof item.record !== 'object' || item.record === null || typeof item.receipt?.versionId !== 'string') {
     return undefined;
   }
-  return item as CurrentItem;
+  return item as StoredItem;
 }
 
 /** A record's contribution entering or leaving the reports. */
