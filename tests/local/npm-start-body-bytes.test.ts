@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
-import { type LocalReceiver, startLocalReceiver } from '../support/local-receiver';
+import { type LocalReceiver, localDynamoDbClient, startLocalReceiver } from '../support/local-receiver';
 
 const root = path.join(__dirname, '..', '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'npm-start-bytes-'));
@@ -35,11 +34,7 @@ const push = (body: Buffer) =>
   });
 
 function quarantineOf(endpoint: string) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(endpoint);
   return new DynamoDbQuarantineStore(client, 'tccc-cdr-receiver-dev-quarantine');
 }
 

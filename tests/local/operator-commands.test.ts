@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toHttpRequest } from '../../handler/http/http-request';
 import { quarantineEntry } from '../../handler/intake/quarantine-push';
 import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
-import { dataDir, eventually, type LocalReceiver, startLocalReceiver, userEnv } from '../support/local-receiver';
+import {
+  dataDir,
+  eventually,
+  type LocalReceiver,
+  localDynamoDbClient,
+  startLocalReceiver,
+  userEnv,
+} from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
 import { putLegacyLayoutItems, saveWithoutIndexes } from '../support/stored-before';
 
@@ -30,11 +37,7 @@ beforeAll(async () => {
     TCCC_BASIC_PASSWORD: PASSWORD,
     STREAM_POLL_MS: '200',
   });
-  client = new DynamoDBClient({
-    endpoint: receiver.dynamoDbEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = localDynamoDbClient(receiver.dynamoDbEndpoint);
 }, 120_000);
 afterAll(async () => {
   client?.destroy();

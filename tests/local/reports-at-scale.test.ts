@@ -1,8 +1,21 @@
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { expectedSummary } from '../reports/oracle';
 import type { Push } from '../support/contact-centre';
 import { sampleOf } from '../support/events';
-import { dataDir, type LocalReceiver, settled, startLocalReceiver, userEnv } from '../support/local-receiver';
+import {
+  dataDir,
+  type LocalReceiver,
+  localDynamoDbClient,
+  settled,
+  startLocalReceiver,
+  userEnv,
+} from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
 
 /**
@@ -20,11 +33,7 @@ let receiver: LocalReceiver;
 let client: DynamoDBClient;
 beforeAll(async () => {
   receiver = await startLocalReceiver(data.dir, { TCCC_AUTH: 'none', STREAM_POLL_MS: '200' });
-  client = new DynamoDBClient({
-    endpoint: receiver.dynamoDbEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = localDynamoDbClient(receiver.dynamoDbEndpoint);
 }, 120_000);
 afterAll(async () => {
   client?.destroy();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** Helpers for the tests that run `npm start` as a user does. */
 export const root = path.join(__dirname, '..', '..');
@@ -251,4 +252,13 @@ export async function settled<T>(
     if ((check(again) && JSON.stringify(again) === JSON.stringify(value)) || Date.now() > deadline) return again;
     value = again;
   }
+}
+
+/** A client of the DynamoDB Local that `npm start` runs (at `endpoint`), as an operator's tool would have. */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
