@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import type { AuthConfig } from './auth/auth-config';
-import { authenticate } from './auth/authenticate';
 import type { HttpRequest } from './edge/http-request';
 import type { ApiGatewayEvent } from './edge/lambda-entry';
 import { Refusal } from './errors';
+import { checkLocalCredentials } from './local-access/local-credentials';
 
 /**
  * Who may read: deployed, API Gateway's IAM authorization has checked the caller and says
@@ -14,9 +14,9 @@ import { Refusal } from './errors';
 export async function authorizeRead(
   event: ApiGatewayEvent,
   request: HttpRequest,
-  access: { deployed: boolean; loadAuth: () => Promise<AuthConfig> },
+  access: { deployed: boolean; loadAuth?: () => Promise<AuthConfig> },
 ): Promise<void> {
-  if (!access.deployed) return authenticate(request.headers, await access.loadAuth());
+  if (!access.deployed) return checkLocalCredentials(request.headers, access.loadAuth);
   if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
     throw new Refusal('UNAUTHORIZED', 'this route needs IAM authorization');
   }

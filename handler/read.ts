@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthConfig, cachedAuthConfig, isDeployed } from './auth/auth-config';
+import { type AuthConfig, isDeployed } from './auth/auth-config';
 import { getRoutesHandler } from './edge/get-routes';
 import type { HttpRequest } from './edge/http-request';
 import type { ApiGatewayEvent } from './edge/lambda-entry';
@@ -80,7 +80,7 @@ function sessionIdOf(request: HttpRequest): string {
 export function createReadHandler({
   store,
   sessions = defaultSessionQuery(),
-  loadAuth = cachedAuthConfig(),
+  loadAuth,
   deployed = isDeployed(),
 }: ReadDependencies) {
   return getRoutesHandler('read', ROUTES, async (route, request, event) => {
