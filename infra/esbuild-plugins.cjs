@@ -48,4 +48,7 @@ const chunksPerEntry = {
   },
 };
 
-module.exports = [chunksPerEntry];
+// Deployed bundles leave out the local credential check of the IAM-authorized reads.
+const { iamOnlyReads } = require('./deploy-checks/iam-only-reads.cjs');
+
+module.exports = [chunksPerEntry, iamOnlyReads()];

@@ -10,6 +10,7 @@ const DEFAULTS = {
   TOKEN_THROTTLE_BURST: 5,
   PUSH_RESERVED_CONCURRENCY: 20,
   READ_RESERVED_CONCURRENCY: 5,
+  REPORTS_RESERVED_CONCURRENCY: 5,
   TOKEN_RESERVED_CONCURRENCY: 2,
 };
 
@@ -66,6 +67,7 @@ module.exports = {
   tokenThrottleBurst: () => integer('TOKEN_THROTTLE_BURST', 1, 5000),
   pushReservedConcurrency: () => reservedConcurrency('PUSH_RESERVED_CONCURRENCY'),
   readReservedConcurrency: () => reservedConcurrency('READ_RESERVED_CONCURRENCY'),
+  reportsReservedConcurrency: () => reservedConcurrency('REPORTS_RESERVED_CONCURRENCY'),
   tokenReservedConcurrency: () => reservedConcurrency('TOKEN_RESERVED_CONCURRENCY'),
   DEFAULTS,
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ERR_CODES } from '../handler/common/errors';
 import { MAX_BODY_BYTES } from '../handler/common/limits';
+import { tableRows } from './support/markdown';
 
 /** The README's ErrCode table as the code defines it, row for row: code, HTTP status, name, retryable. */
 function errCodeRows(): string[][] {
@@ -11,19 +12,6 @@ function errCodeRows(): string[][] {
     `\`${name}\``,
     entry.retryable ? 'yes' : 'no',
   ]);
-}
-
-/** A markdown table's body rows as trimmed cells (the formatter pads them). */
-function tableRows(table: string): string[][] {
-  return table
-    .split('\n')
-    .slice(2)
-    .map((row) =>
-      row
-        .split(/(?<!\\)\|/)
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
 }
 
 describe('ErrCodes', () => {

@@ -3,7 +3,7 @@ import { Refusal } from '../common/errors';
 import type { HttpRequest } from '../http/http-request';
 import type { ApiGatewayEvent } from '../http/lambda-entry';
 import type { AuthConfig } from './auth-config';
-import { authenticate } from './authenticate';
+import { checkLocalCredentials } from './local-credentials';
 
 /**
  * Who may read: deployed, API Gateway's IAM authorization has checked the caller and says
@@ -14,9 +14,9 @@ import { authenticate } from './authenticate';
 export async function authorizeRead(
   event: ApiGatewayEvent,
   request: HttpRequest,
-  access: { deployed: boolean; loadAuth: () => Promise<AuthConfig> },
+  access: { deployed: boolean; loadAuth?: () => Promise<AuthConfig> },
 ): Promise<void> {
-  if (!access.deployed) return authenticate(request.headers, await access.loadAuth());
+  if (!access.deployed) return checkLocalCredentials(request.headers, access.loadAuth);
   if (!(event as APIGatewayProxyEventV2WithIAMAuthorizer).requestContext?.authorizer?.iam) {
     throw new Refusal('UNAUTHORIZED', 'this route needs IAM authorization');
   }

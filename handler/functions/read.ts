@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthConfig, cachedAuthConfig, isDeployed } from '../auth/auth-config';
+import { type AuthConfig, isDeployed } from '../auth/auth-config';
 import { authorizeRead } from '../auth/read-access';
 import { createDynamoDbClient } from '../aws/dynamodb-client';
 import { tableName } from '../aws/tables';
@@ -82,7 +82,7 @@ function sessionIdOf(request: HttpRequest): string {
 export function createReadHandler({
   store,
   sessions = new DynamoDbSessionQuery(createDynamoDbClient(), tableName('records')),
-  loadAuth = cachedAuthConfig(),
+  loadAuth,
   deployed = isDeployed(),
 }: ReadDependencies) {
   return getRoutesHandler('read', ROUTES, async (route, request, event) => {

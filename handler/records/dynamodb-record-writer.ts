@@ -31,6 +31,22 @@ function rankOf(item: Item): Rank {
 }
 
 /**
+ * Whether a failed condition met this very request's first write: the SDK retries a PutItem whose
+ * answer was lost after DynamoDB applied it (a reset connection, a timeout), and the retry's
+ * condition then fails on what that first attempt wrote. The receipt tells: it carries this push's
+ * request id (TCCC's own retries are other requests) and arrival time. Only after a retry: a
+ * replay or migration run again sends the same receipt, and that is a duplicate.
+ */
+function isOwnEarlierAttempt(error: ConditionalCheckFailedException, found: Item, sent: Item): boolean {
+  if ((error.$metadata.attempts ?? 1) < 2) return false;
+  const receiptOf = (item: Item) => item.receipt?.M ?? {};
+  const [stored, mine] = [receiptOf(found), receiptOf(sent)];
+  return (['requestId', 'receivedAt', 'versionId'] as const).every(
+    (field) => mine[field]?.S !== undefined && stored[field]?.S === mine[field]?.S,
+  );
+}
+
+/**
  * One table, partition key SessionId, sort key recordKey (see item-layout.ts).
  *
  * A record never seen before costs one conditional PutItem of one item. A retry, or any
@@ -176,7 +192,10 @@ export class DynamoDbRecordWriter implements RecordWriter {
       await this.client.send(new PutItemCommand(input));
       return undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return error.Item ?? {};
+      if (error instanceof ConditionalCheckFailedException) {
+        const found = error.Item ?? {};
+        return isOwnEarlierAttempt(error, found, input.Item ?? {}) ? undefined : found;
+      }
       throw storageError('PutItem', error);
     }
   }

@@ -2,6 +2,7 @@
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { createPushHandler } from '../../handler/functions/push';
 import { countingStore, quarantineStore } from '../support/dynamodb';
 import { captureJsonLines, type EmfMetric, emfMetrics } from '../support/emf';
 import { pushEvent, sampleRecord } from '../support/events';
+import { tableRows, tableStartingWith } from '../support/markdown';
 import {
   conditionHolds,
   offlineEnv,
@@ -30,12 +32,15 @@ type Setting =
   | 'TOKEN_THROTTLE_BURST'
   | 'PUSH_RESERVED_CONCURRENCY'
   | 'READ_RESERVED_CONCURRENCY'
+  | 'REPORTS_RESERVED_CONCURRENCY'
   | 'TOKEN_RESERVED_CONCURRENCY'
   | 'AGGREGATE_LAG_ALARM_MINUTES';
 const { DEFAULTS } = require('../../infra/settings.cjs') as { DEFAULTS: Record<Setting, number> };
 
 const SECRET = 'do-not-leak-7f3a9c';
-const SETTINGS = [...Object.keys(DEFAULTS), 'ALARM_EMAIL'];
+const SETTINGS = [...Object.keys(DEFAULTS), 'ALARM_EMAIL', 'ALARM_TOPIC_ARN', 'INDEX_UPGRADE_STEP'];
+/** An SNS topic of the operator's: the basic stage's alarms go there (a stage must name where they go). */
+const TOPIC_ARN = 'arn:aws:sns:ap-southeast-1:123456789012:oncall';
 /** The oauth2 stage is packaged with every operations setting overridden, the basic one with none. */
 const OVERRIDES = {
   ALARM_EMAIL: 'oncall@example.com',
@@ -46,6 +51,7 @@ const OVERRIDES = {
   TOKEN_THROTTLE_BURST: '2',
   PUSH_RESERVED_CONCURRENCY: 'none',
   READ_RESERVED_CONCURRENCY: '3',
+  REPORTS_RESERVED_CONCURRENCY: '2',
   TOKEN_RESERVED_CONCURRENCY: '1',
   AGGREGATE_LAG_ALARM_MINUTES: '30',
 };
@@ -65,7 +71,7 @@ beforeAll(async () => {
     return base;
   };
   // One after the other: osls writes the first stack's template through the service's own .serverless/.
-  basic = await slsPackage(env({ TCCC_AUTH: 'basic' }), 'basic');
+  basic = await slsPackage(env({ TCCC_AUTH: 'basic', ALARM_TOPIC_ARN: TOPIC_ARN }), 'basic');
   oauth2 = await slsPackage(env({ TCCC_AUTH: 'oauth2', ...OVERRIDES }), 'oauth2');
 }, 180_000);
 
@@ -99,7 +105,15 @@ describe('the CloudFormation that `serverless package` generates', () => {
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
-    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    // Every table, the records' and the quarantine's and the reports' (issue 15, item 10).
+    for (const [, each] of resourcesOfType(basic.template, 'AWS::DynamoDB::Table')) {
+      expect(each.Properties.DeletionProtectionEnabled).toBe(true);
+    }
+    expect(resourcesOfType(basic.template, 'AWS::DynamoDB::Table').map(([id]) => id)).toEqual([
+      'CdrTable',
+      'QuarantineTable',
+      'ReportTable',
+    ]);
   });
 
   it('runs each function on nodejs22.x, arm64, pointed at that table', () => {
@@ -149,7 +163,7 @@ describe('the CloudFormation that `serverless package` generates', () => {
   });
 
   it('refuses to package a stage without authentication unless explicitly allowed', async () => {
-    const env = offlineEnv({ TCCC_AUTH: 'none' });
+    const env = offlineEnv({ TCCC_AUTH: 'none', ALARM_EMAIL: 'oncall@example.com' });
     await expect(slsPackage(env, 'none')).rejects.toThrow(/TCCC_AUTH is none/);
     const allowed = await slsPackage({ ...env, TCCC_ALLOW_UNAUTHENTICATED: 'true' }, 'none');
     rmSync(allowed.dir, { recursive: true, force: true });
@@ -217,11 +231,15 @@ describe('15. the alarm topic notifies someone', () => {
     for (const [, alarm] of alarms) {
       // The names the topic policy admits.
       expect(alarm.Properties.AlarmName).toMatch(/^tccc-cdr-receiver-ci-[a-z0-9-]+$/);
+      // And the operator's own topic, ALARM_TOPIC_ARN, whichever file of infra/ defines the alarm.
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }, TOPIC_ARN]);
+    }
+    for (const [, alarm] of resourcesOfType(oauth2.template, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     }
   });
 
-  it('subscribes ALARM_EMAIL to the topic, and nobody when it is not set', () => {
+  it('subscribes ALARM_EMAIL to the topic, and nobody when the alarms go to ALARM_TOPIC_ARN alone', () => {
     for (const [{ template }, email] of [
       [oauth2, OVERRIDES.ALARM_EMAIL],
       [basic, ''],
@@ -251,9 +269,9 @@ describe('16. losses that no other alarm sees', () => {
     loadAuth: () =>
       loadAuthConfig({ TCCC_AUTH: 'basic', TCCC_BASIC_USERNAME: USERNAME, TCCC_BASIC_PASSWORD: PASSWORD }),
   });
-  const push = (password: string) =>
+  const push = (password: string, record: unknown = sampleRecord()) =>
     handler(
-      pushEvent(sampleRecord(), {
+      pushEvent(record, {
         headers: {
           'content-type': 'application/json;charset=utf8',
           authorization: `Basic ${Buffer.from(`${USERNAME}:${password}`).toString('base64')}`,
@@ -269,35 +287,90 @@ describe('16. losses that no other alarm sees', () => {
     ),
   });
 
-  it('alarms on pushes refused for their credentials, on exactly the metric the handler writes', async () => {
-    let reply: Awaited<ReturnType<typeof push>> | undefined;
-    const lines = await captureJsonLines(async () => {
-      reply = await push('a-rotated-password');
-    });
-    expect(reply?.statusCode).toBe(401);
-    expect(JSON.parse(reply?.body ?? '{}').ErrCode).toBe(1008);
-    const emitted = emfMetrics(lines).filter((metric) => metric.name === 'PushRejected');
+  /** The metrics a metric-math alarm reads, by id, in the shape of an EMF metric. */
+  const queried = (alarm: Resource): Record<string, EmfMetric> =>
+    Object.fromEntries(
+      alarm.Properties.Metrics.filter((query: any) => query.MetricStat).map((query: any) => [
+        query.Id,
+        watched({ Properties: query.MetricStat.Metric } as Resource),
+      ]),
+    );
+  /**
+   * Whether the alarm fires on one period in which the handler wrote `emitted`: its expression
+   * evaluated as CloudWatch does (FILL(m, 0): a metric with no data counts 0; comparisons and AND
+   * give 1 or 0), against its threshold.
+   */
+  const fires = (alarm: Resource, emitted: EmfMetric[]): boolean => {
+    const sums = Object.entries(queried(alarm)).map(
+      ([id, metric]) => [id, emitted.filter((m) => JSON.stringify(m) === JSON.stringify(metric)).length] as const,
+    );
+    const [{ Expression }] = alarm.Properties.Metrics.filter((query: any) => query.ReturnData);
+    const js = (Expression as string).replace(/FILL\((\w+), 0\)/g, '($1 ?? 0)').replace(/\bAND\b/g, '&&');
+    expect(js).toMatch(/^[\w\s()?>=<+&.0-9]+$/);
+    const value = Number(
+      new Function(...sums.map(([id]) => id), `return ${js};`)(...sums.map(([, n]) => n || undefined)),
+    );
+    expect(alarm.Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    return value >= alarm.Properties.Threshold;
+  };
+  /** The EMF metrics the real handler writes for these pushes. */
+  const metricsOf = async (pushes: Array<() => Promise<unknown>>) =>
+    emfMetrics(
+      await captureJsonLines(async () => {
+        for (const each of pushes) await each();
+      }),
+    );
+  const fresh = () => sampleRecord({ SessionId: `alarm-${randomUUID()}` });
+  const stranger = () =>
+    handler(pushEvent(sampleRecord(), { headers: { 'content-type': 'application/json;charset=utf8' } }));
+
+  it('alarms when TCCC’s pushes are refused for their credentials, on exactly the metrics the handler writes', async () => {
+    const reply = await push('a-rotated-password');
+    expect(reply.statusCode).toBe(401);
+    expect(JSON.parse(reply.body).ErrCode).toBe(1008);
 
     const alarm = resource(basic.template, 'RefusedCredentialsAlarm');
     // CloudWatch matches a metric by namespace, name and its whole dimension set.
-    expect(emitted).toContainEqual(watched(alarm));
-    expect(watched(alarm).dimensions.ErrCode).toBe('1008');
+    const refused = await metricsOf([() => push('a-rotated-password')]);
+    expect(refused).toContainEqual(queried(alarm).refused);
+    expect(queried(alarm).refused?.dimensions.ErrCode).toBe('1008');
+    const record = fresh();
+    const taken = await metricsOf([() => push(PASSWORD, record), () => push(PASSWORD, record)]);
+    expect(taken).toContainEqual(queried(alarm).accepted);
+    expect(taken).toContainEqual(queried(alarm).duplicate);
     expect(alarm.Properties).toMatchObject({
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: 'AlarmTopic' }],
+      AlarmActions: [{ Ref: 'AlarmTopic' }, TOPIC_ARN],
     });
+    expect(
+      alarm.Properties.Metrics.filter((query: any) => query.MetricStat).map((q: any) => q.MetricStat.Period),
+    ).toEqual([900, 900, 900]);
+
+    // A rotated secret: a push and TCCC's 3 retries, all refused, nothing taken.
+    const rotated = Array.from({ length: 4 }, () => () => push('a-rotated-password'));
+    expect(fires(alarm, await metricsOf(rotated))).toBe(true);
+    // The same amid TCCC's other pushes, all refused too, fires all the more.
+    expect(fires(alarm, await metricsOf([...rotated, ...rotated]))).toBe(true);
+  });
+
+  it('does not alarm on a stranger posting without credentials, nor on a few among TCCC’s pushes', async () => {
+    const alarm = resource(basic.template, 'RefusedCredentialsAlarm');
+    // One unauthenticated POST from the internet: 1008, and nothing else.
+    const one = await metricsOf([stranger]);
+    expect(one).toContainEqual(queried(alarm).refused);
+    expect(fires(alarm, one)).toBe(false);
+    // Three, even in a quiet quarter hour: fewer than one lost push (a push and 3 retries).
+    expect(fires(alarm, await metricsOf([stranger, stranger, stranger]))).toBe(false);
+    // Four among four pushes taken: TCCC is getting through.
+    const amid = [stranger, stranger, stranger, stranger, ...Array.from({ length: 4 }, () => () => push(PASSWORD))];
+    expect(fires(alarm, await metricsOf(amid))).toBe(false);
   });
 
   it('alarms when no push is accepted for HEARTBEAT_HOURS hours, silence counting as breaching', async () => {
-    let reply: Awaited<ReturnType<typeof push>> | undefined;
-    const lines = await captureJsonLines(async () => {
-      reply = await push(PASSWORD);
-    });
-    expect(JSON.parse(reply?.body ?? '{}').ErrCode).toBe(0);
-    const emitted = emfMetrics(lines).filter((metric) => metric.name === 'PushAccepted');
+    const emitted = (await metricsOf([() => push(PASSWORD, fresh())])).filter(
+      (metric) => metric.name === 'PushAccepted',
+    );
 
     for (const [{ template }, hours] of [
       [basic, DEFAULTS.HEARTBEAT_HOURS],
@@ -313,7 +386,7 @@ describe('16. losses that no other alarm sees', () => {
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',
         TreatMissingData: 'breaching',
-        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        AlarmActions: template === basic.template ? [{ Ref: 'AlarmTopic' }, TOPIC_ARN] : [{ Ref: 'AlarmTopic' }],
       });
     }
   });
@@ -344,7 +417,9 @@ describe('16. losses that no other alarm sees', () => {
   });
 
   it('keeps the earlier alarms: storage failures, 5xx and quarantine growth', () => {
-    const names = resourcesOfType(basic.template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+    const names = resourcesOfType(basic.template, 'AWS::CloudWatch::Alarm').map(
+      ([, a]) => a.Properties.MetricName ?? `math(${a.Properties.Metrics.map((q: any) => q.Id).join(',')})`,
+    );
     // ApproximateNumberOfMessagesVisible: stream batches the reports' consumer gave up on;
     // IteratorAge and Errors: the consumer falling behind, or failing.
     expect(names.sort()).toEqual([
@@ -354,8 +429,8 @@ describe('16. losses that no other alarm sees', () => {
       'IteratorAge',
       'PushAccepted',
       'PushQuarantined',
-      'PushRejected',
       'StorageFailure',
+      'math(lost,refused,accepted,duplicate)',
     ]);
   });
 });
@@ -385,6 +460,8 @@ describe('17. throttling and concurrency limits on public routes', () => {
 
     expect(reserved(basic.template, 'PushLambdaFunction')).toBe(DEFAULTS.PUSH_RESERVED_CONCURRENCY);
     expect(reserved(basic.template, 'ReadLambdaFunction')).toBe(DEFAULTS.READ_RESERVED_CONCURRENCY);
+    expect(reserved(basic.template, 'ReportsLambdaFunction')).toBe(DEFAULTS.REPORTS_RESERVED_CONCURRENCY);
+    expect(reserved(oauth2.template, 'ReportsLambdaFunction')).toBe(2);
     // `none`: no reservation at all (CloudFormation drops the property).
     expect(reserved(oauth2.template, 'PushLambdaFunction')).toEqual({ Ref: 'AWS::NoValue' });
     expect(reserved(oauth2.template, 'ReadLambdaFunction')).toBe(3);
@@ -651,6 +728,101 @@ describe('19. least privilege, logs and bundles', () => {
         }
       }
     }
+  });
+});
+
+describe('issue 15, item 10: the read and reports zips load only what they need', () => {
+  /** Every file of a zip, by name, as text. */
+  const filesOf = (zip: string): Map<string, string> => {
+    const names = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return new Map(
+      names.map((name) => [name, execFileSync('unzip', ['-p', zip, name], { maxBuffer: 64 << 20 }).toString('utf8')]),
+    );
+  };
+  /** The files an entry loads at cold start: itself and what it imports statically, transitively. */
+  const loadedAtStart = (files: Map<string, string>, entry: string): Set<string> => {
+    const loaded = new Set([entry]);
+    for (const file of loaded) {
+      for (const [, specifier] of (files.get(file) ?? '').matchAll(/\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+        loaded.add(path.posix.join(path.posix.dirname(file), specifier as string));
+      }
+    }
+    return loaded;
+  };
+  // What marks the SSM client (its service's JSON target) and jose (its error codes) in a minified bundle.
+  const SSM = '"AmazonSSM"';
+  const JOSE = 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED';
+
+  it('carries neither the SSM client nor jose in the read and reports zips; the push zip has both', () => {
+    for (const { dir } of [basic, oauth2]) {
+      for (const fn of ['read', 'reports']) {
+        const code = [...filesOf(path.join(dir, `${fn}.zip`)).values()].join('\n');
+        expect({ fn, ssm: code.includes(SSM), jose: code.includes(JOSE) }).toEqual({ fn, ssm: false, jose: false });
+      }
+      // The markers are real: the push function, which reads secrets and checks tokens, has them.
+      const push = [...filesOf(path.join(dir, 'push.zip')).values()].join('\n');
+      expect([push.includes(SSM), push.includes(JOSE)]).toEqual([true, true]);
+    }
+  });
+
+  it('loads the reports page only on GET /reports: a chunk of its own, never imported at cold start', () => {
+    const files = filesOf(path.join(basic.dir, 'reports.zip'));
+    const pages = [...files].filter(([, code]) => code.includes('<!doctype html') || code.includes('<!DOCTYPE html'));
+    expect(pages.map(([name]) => name)).toEqual([expect.stringMatching(/^handler\/reports\.chunks\/page-\w+\.mjs$/)]);
+    const [[page, html]] = pages as [[string, string]];
+    expect(html.length).toBeGreaterThan(300_000);
+    const atStart = loadedAtStart(files, 'handler/reports.mjs');
+    expect(atStart.has(page)).toBe(false);
+    // What a /reports/summary cold start parses, against the page alone.
+    const startBytes = [...atStart].reduce((sum, file) => sum + (files.get(file)?.length ?? 0), 0);
+    expect(startBytes).toBeLessThan(html.length);
+  });
+});
+
+describe('issue 15, item 12: the README’s IAM table is the packaged template’s roles', () => {
+  /** How the README names a resource a role's statement grants on. */
+  const RESOURCES: Array<[unknown, string]> = [
+    [{ 'Fn::GetAtt': ['CdrTable', 'Arn'] }, 'on the record table'],
+    [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['CdrTable', 'Arn'] }, '/index/*']] }, "on the record table's indexes"],
+    [{ 'Fn::GetAtt': ['CdrTable', 'StreamArn'] }, "on the record table's stream"],
+    [{ 'Fn::GetAtt': ['QuarantineTable', 'Arn'] }, 'on the quarantine table'],
+    [{ 'Fn::GetAtt': ['ReportTable', 'Arn'] }, 'on the report table'],
+    [{ 'Fn::GetAtt': ['AggregateDeadLetterQueue', 'Arn'] }, 'on the aggregate dead-letter queue'],
+    [
+      sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tccc-cdr-receiver/ci/*'),
+      "under the stage's secret path",
+    ],
+  ];
+  const phrase = (resource: unknown) => {
+    const found = RESOURCES.find(([known]) => JSON.stringify(known) === JSON.stringify(resource));
+    if (!found) throw new Error(`a role grants on a resource the README has no name for: ${JSON.stringify(resource)}`);
+    return found[1];
+  };
+
+  it('lists every function’s role, each statement but its own log group’s, row for row', () => {
+    const { template } = oauth2;
+    const expected = resourcesOfType(template, 'AWS::Lambda::Function')
+      .map(([id, fn]) => {
+        const role = resource(template, fn.Properties.Role['Fn::GetAtt'][0]);
+        const allowed = statementsOf(role)
+          .filter((statement) => !isLogs(statement))
+          .map(
+            (s) =>
+              `${[s.Action]
+                .flat()
+                .map((action: string) => `\`${action}\``)
+                .join(', ')} ${phrase(s.Resource)}`,
+          );
+        const name = id.replace(/LambdaFunction$/, '');
+        return [`\`${name.charAt(0).toLowerCase()}${name.slice(1)}\``, allowed.join('; ')];
+      })
+      .sort(([a], [b]) => (a as string).localeCompare(b as string));
+    expect(expected.map(([name]) => name)).toEqual(['`aggregate`', '`push`', '`read`', '`reports`', '`token`']);
+
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const documentedRows = tableRows(tableStartingWith(readme, 'function'));
+    // On a mismatch, the rows to paste are in the diff.
+    expect(documentedRows).toEqual(expected);
   });
 });
 

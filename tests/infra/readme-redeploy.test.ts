@@ -1,31 +1,22 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { projectCopy } from '../support/project-copy';
 import { documented, readmeCommands, runDocumented } from '../support/readme';
-import { offlineEnv, ROOT } from '../support/serverless-package';
+import { offlineEnv } from '../support/serverless-package';
 
 /**
  * The README's "deploying a stage again" lines that run offline, as written, one after the
- * other: `TCCC_AUTH=basic npx serverless package --stage prod --region ap-southeast-1`, then
+ * other: `TCCC_AUTH=basic ALARM_EMAIL=oncall@example.com npx serverless package --stage prod --region ap-southeast-1`, then
  * `npm run reattach` and `npm run nag`, both on the `.serverless/` it wrote. They write into the
  * project folder, so they run in a copy of it (node_modules linked), out of the way of the other
  * tests' packages and of a concurrent `npm start`'s bundles. No AWS credentials at all.
  */
-const SKIPPED = new Set(['node_modules', '.git', '.serverless', '.dynamodb', 'tests', 'coverage']);
-const copy = mkdtempSync(path.join(os.tmpdir(), 'readme-redeploy-'));
-cpSync(ROOT, copy, {
-  recursive: true,
-  filter: (source) => {
-    const [top] = path.relative(ROOT, source).split(path.sep);
-    return !SKIPPED.has(top as string) && !(top as string).startsWith('.esbuild') && !source.includes('bench/out');
-  },
-});
-symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+const copy = projectCopy('readme-redeploy');
 
 const run = (command: string) => runDocumented(command, offlineEnv({}), copy);
 const packaged = (file: string) => JSON.parse(readFileSync(path.join(copy, '.serverless', file), 'utf8'));
-const PACKAGE = 'TCCC_AUTH=basic npx serverless package --stage prod --region ap-southeast-1';
+const PACKAGE =
+  'TCCC_AUTH=basic ALARM_EMAIL=oncall@example.com npx serverless package --stage prod --region ap-southeast-1';
 const RETAINED = [
   'AggregateLogGroup',
   'CdrTable',
@@ -65,7 +56,7 @@ describe('the README’s lines for deploying a stage again, run as written (the 
   }, 240_000);
 
   it('npm run reattach -- --skip TokenLogGroup: leaves the token function’s log group out of an oauth2 stage’s import', async () => {
-    // "the stage's TCCC_AUTH", says the README's comment: this stage runs oauth2.
+    // "the stage's settings", says the README's comment: this stage runs oauth2.
     const pack = await run(documented(PACKAGE).replace('TCCC_AUTH=basic', 'TCCC_AUTH=oauth2'));
     expect(pack.code).toBe(0);
     expect((await run(documented('npm run reattach'))).code).toBe(0);
