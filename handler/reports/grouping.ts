@@ -1,9 +1,5 @@
-import type { Contribution } from './contribution';
+import type { Contribution } from './contribution-type';
 import { addContribution, emptyTally, mergeInto, type Tally } from './tally';
-
-/** What a summary can group sessions by besides time: each a field of the contribution. */
-export const DIMENSIONS = ['seat', 'skillGroup', 'status'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One group: its key (null: the sessions without one) and its tally. */
 export type Group = readonly [string | null, Tally];

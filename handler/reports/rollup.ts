@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DAY, quarterOf } from '../common/utc-buckets';
 import type { Contribution } from './contribution';
-import { DIMENSIONS, type Groups, groupContributions } from './grouping';
+import { type Groups, groupContributions } from './grouping';
 import type { ReportStore } from './report-store';
 import { chunksOf, rowsOf } from './rollup-rows';
 import { VIEWS, type View } from './views';
@@ -13,8 +13,6 @@ export const VIEW_KEYS: Readonly<Record<View, (contribution: Contribution) => st
   skillGroup: (contribution) => contribution.skillGroup,
   status: (contribution) => contribution.status,
 };
-// Every dimension a summary groups by has its view.
-DIMENSIONS satisfies readonly View[];
 
 /** A day's views, each as chunks of rows. */
 export function rollupViewsOf(contributions: readonly Contribution[]): Map<View, string[]> {

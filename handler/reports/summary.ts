@@ -1,34 +1,18 @@
 import { Refusal } from '../common/errors';
 import { DAY, dayOf, QUARTER } from '../common/utc-buckets';
 import type { Contribution } from './contribution';
-import { type Dimension, type Groups, groupContributions, mergeGroups } from './grouping';
+import { type Groups, groupContributions, mergeGroups } from './grouping';
 import { inTurns } from './in-turns';
-import type { TimeGrouping } from './local-time';
+import type { GroupBy, Summary, SummaryRequest } from './summary-types';
+
+export type { GroupBy, Summary, SummaryRequest };
+
 import type { DayState, ReportStore } from './report-store';
 import { VIEW_KEYS } from './rollup';
 import { addChunks } from './rollup-rows';
 import { timeGroupsOf } from './segments';
-import { addContribution, emptyTally, type Figures, figuresOf, mergeInto, type Tally } from './tally';
+import { addContribution, emptyTally, figuresOf, mergeInto, type Tally } from './tally';
 import type { View } from './views';
-
-export type GroupBy = TimeGrouping | Dimension;
-
-export interface SummaryRequest {
-  readonly fromSeconds: number;
-  readonly toSeconds: number;
-  readonly timeZone: string;
-  readonly groupBy: GroupBy;
-  readonly actions: readonly string[];
-}
-
-export interface Summary {
-  from: string;
-  to: string;
-  tz: string;
-  groupBy: GroupBy;
-  totals: Figures;
-  groups: Array<{ key: string | null } & Figures>;
-}
 
 /**
  * Days a summary may count from their sessions rather than a rollup (today, partial days at
@@ -37,7 +21,7 @@ export interface Summary {
  */
 export const MAX_DAYS_FROM_SESSIONS = 31;
 
-const isTime = (groupBy: GroupBy): groupBy is TimeGrouping => groupBy === 'hour' || groupBy === 'day';
+const isTime = (groupBy: GroupBy): groupBy is 'hour' | 'day' => groupBy === 'hour' || groupBy === 'day';
 
 /** A piece of the range within one UTC day: read from the day's rollup, or from its sessions. */
 interface DayPiece {

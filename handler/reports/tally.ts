@@ -1,4 +1,4 @@
-import type { Contribution } from './contribution';
+import type { Contribution } from './contribution-type';
 
 /**
  * The sums a report's figures are made of. They merge (two buckets' tallies add up to the

@@ -8,7 +8,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 // Shared with the handler, so that there is one definition of what a summary answers and of
 // a zone's offset: types, and a helper that imports nothing Node-only.
 import { offsetAt } from '../../handler/reports/local-time';
-import type { Summary } from '../../handler/reports/summary';
+import type { Summary } from '../../handler/reports/summary-types';
 import type { Figures } from '../../handler/reports/tally';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
