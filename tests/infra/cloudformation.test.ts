@@ -11,6 +11,7 @@ import { createPushHandler } from '../../handler/functions/push';
 import { countingStore, quarantineStore } from '../support/dynamodb';
 import { captureJsonLines, type EmfMetric, emfMetrics } from '../support/emf';
 import { pushEvent, sampleRecord } from '../support/events';
+import { documentationText } from '../support/readme';
 import {
   conditionHolds,
   offlineEnv,
@@ -460,8 +461,8 @@ describe('18. redeploying after `serverless remove` or a failed first deploy', (
       expect(lines).toContain(
         `aws cloudformation create-stack --stack-name tccc-cdr-receiver-ci --region ap-southeast-1 --template-body file://${dir}/cloudformation-template-create-stack.json`,
       );
-      // The README shows these very commands, for a stage prod packaged into .serverless/.
-      const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n');
+      // The documentation (docs/operations.md) shows these very commands, for a stage prod packaged into .serverless/.
+      const readme = documentationText().split('\n');
       const asInReadme = lines
         .filter((line) => line.startsWith('aws '))
         .map((line) => line.replaceAll(`${dir}/`, '.serverless/').replaceAll('receiver-ci ', 'receiver-prod '));
