@@ -29,7 +29,7 @@ module.exports.mode = () => {
   if (mode === 'none' && !isLocalCommand() && process.env.TCCC_ALLOW_UNAUTHENTICATED !== 'true') {
     throw new Error(
       'TCCC_AUTH is none: anyone could write records into this stage. Set TCCC_AUTH=basic or oauth2 ' +
-        '(secrets in SSM, see README), or TCCC_ALLOW_UNAUTHENTICATED=true to deploy without authentication.',
+        '(secrets in SSM, see docs/auth.md), or TCCC_ALLOW_UNAUTHENTICATED=true to deploy without authentication.',
     );
   }
   return mode;

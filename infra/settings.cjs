@@ -1,6 +1,6 @@
 // Operations settings, resolved by serverless.yml (custom.*) from the environment at package time
 // and checked here, so that a typo fails `serverless package` rather than a deployment (or worse,
-// deploys an alarm that never fires). Defaults and meanings: README, "Operations".
+// deploys an alarm that never fires). Defaults and meanings: docs/operations.md, "Settings".
 const DEFAULTS = {
   HEARTBEAT_HOURS: 24,
   AGGREGATE_LAG_ALARM_MINUTES: 10,

@@ -13,6 +13,7 @@ import { countingStore, quarantineStore } from '../support/dynamodb';
 import { captureJsonLines, type EmfMetric, emfMetrics } from '../support/emf';
 import { pushEvent, sampleRecord } from '../support/events';
 import { tableRows, tableStartingWith } from '../support/markdown';
+import { documentationText } from '../support/readme';
 import {
   conditionHolds,
   offlineEnv,
@@ -537,8 +538,8 @@ describe('18. redeploying after `serverless remove` or a failed first deploy', (
       expect(lines).toContain(
         `aws cloudformation create-stack --stack-name tccc-cdr-receiver-ci --region ap-southeast-1 --template-body file://${dir}/cloudformation-template-create-stack.json`,
       );
-      // The README shows these very commands, for a stage prod packaged into .serverless/.
-      const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n');
+      // The documentation (docs/operations.md) shows these very commands, for a stage prod packaged into .serverless/.
+      const readme = documentationText().split('\n');
       const asInReadme = lines
         .filter((line) => line.startsWith('aws '))
         .map((line) => line.replaceAll(`${dir}/`, '.serverless/').replaceAll('receiver-ci ', 'receiver-prod '));
@@ -768,7 +769,9 @@ describe('issue 15, item 10: the read and reports zips load only what they need'
   it('loads the reports page only on GET /reports: a chunk of its own, never imported at cold start', () => {
     const files = filesOf(path.join(basic.dir, 'reports.zip'));
     const pages = [...files].filter(([, code]) => code.includes('<!doctype html') || code.includes('<!DOCTYPE html'));
-    expect(pages.map(([name]) => name)).toEqual([expect.stringMatching(/^handler\/functions\/reports\.chunks\/page-\w+\.mjs$/)]);
+    expect(pages.map(([name]) => name)).toEqual([
+      expect.stringMatching(/^handler\/functions\/reports\.chunks\/page-\w+\.mjs$/),
+    ]);
     const [[page, html]] = pages as [[string, string]];
     expect(html.length).toBeGreaterThan(300_000);
     const atStart = loadedAtStart(files, 'handler/functions/reports.mjs');
@@ -819,8 +822,8 @@ describe('issue 15, item 12: the READMEâ€™s IAM table is the packaged templateâ€
       .sort(([a], [b]) => (a as string).localeCompare(b as string));
     expect(expected.map(([name]) => name)).toEqual(['`aggregate`', '`push`', '`read`', '`reports`', '`token`']);
 
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const documentedRows = tableRows(tableStartingWith(readme, 'function'));
+    // docs/operations.md, "IAM roles".
+    const documentedRows = tableRows(tableStartingWith(documentationText(), 'function'));
     // On a mismatch, the rows to paste are in the diff.
     expect(documentedRows).toEqual(expected);
   });

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { documentationText } from '../support/readme';
 
 // What serverless.yml resolves (custom.*) from the environment: infra/settings.cjs.
 const settings = require('../../infra/settings.cjs') as Record<string, () => unknown> & {
@@ -60,8 +59,8 @@ describe('operations settings (infra/settings.cjs)', () => {
     }
   });
 
-  it('documents every setting with its default in the README', () => {
-    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  it('documents every setting with its default in README.md or docs/ (docs/operations.md)', () => {
+    const readme = documentationText();
     const row = (name: string) => readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
     for (const [name, value] of Object.entries(settings.DEFAULTS)) {
       expect(

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type net from 'node:net';
-import path from 'node:path';
 import {
   bannerCommands,
   dataDir,
@@ -8,13 +6,13 @@ import {
   npmStart,
   occupy,
   release,
-  root,
   runShell,
   startReceiver,
   stopReceiver,
   untilExit,
   userEnv,
 } from '../support/local-receiver';
+import { documentationText } from '../support/readme';
 
 const DEFAULTS = { PORT: 3000, DYNAMODB_PORT: 8000, LAMBDA_PORT: 3002 };
 
@@ -69,8 +67,8 @@ describe('npm start: the ports it listens on', () => {
       expect(invoke).toBe(`DYNAMODB_PORT=${dynamodb} npm run invoke -- push events/http-api-v2.json`);
       const invoked = await runShell(invoke as string, env);
       expect(invoked.stdout).toContain('"ErrCode\\":0');
-      // ...and so do the README's, with the printed port in place of 8000...
-      const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+      // ...and so do the documented ones (docs/development.md), with the printed port in place of 8000...
+      const readme = documentationText();
       const documented = [...readme.matchAll(/^ *(DYNAMODB_PORT=8000 npm run invoke -- [^#\n]*?) *(?:#.*)?$/gm)].map(
         ([, command]) => (command as string).replace('DYNAMODB_PORT=8000', `DYNAMODB_PORT=${dynamodb}`),
       );

@@ -17,15 +17,20 @@ export function documentationPages(): string[] {
   return pages;
 }
 
+/** The text of README.md and every page under docs/, one after the other. */
+export function documentationText(): string {
+  return documentationPages()
+    .map((page) => readFileSync(path.join(root, page), 'utf8'))
+    .join('\n');
+}
+
 /**
  * The commands README.md and docs/ show, as a reader copies them: every line of their ```sh
  * blocks (a line ending in `\` joined to the next) and every inline code span, trimmed,
  * without a trailing `# comment`.
  */
 export function readmeCommands(): string[] {
-  const readme = documentationPages()
-    .map((page) => readFileSync(path.join(root, page), 'utf8'))
-    .join('\n');
+  const readme = documentationText();
   const commands: string[] = [];
   for (const [, block] of readme.matchAll(/^ *```sh\n([\s\S]*?)^ *```$/gm)) {
     // A line ending in a backslash goes on with the next, as bash reads it.
