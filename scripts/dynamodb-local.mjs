@@ -163,9 +163,28 @@ function answersListTables(port) {
   });
 }
 
+/** The launcher that binds DynamoDB Local to the loopback (local-guard/LoopbackDynamoDbLocal.java). */
+const LOOPBACK_LAUNCHER = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'local-guard',
+  'LoopbackDynamoDbLocal.java',
+);
+
+let compiler;
+/** Whether this Java runs single-file source programs (a JDK: a bare JRE lacks jdk.compiler). */
+function javaRunsSource() {
+  compiler ??= run('java', ['--list-modules']).then(
+    (modules) => /^jdk\.compiler@/m.test(modules),
+    () => false,
+  );
+  return compiler;
+}
+
 /**
- * Starts DynamoDB Local, reached at 127.0.0.1 (1.25.1 has no option to bind only loopback:
- * it listens on all interfaces). `port` 0/undefined picks a free one; `dbPath` keeps
+ * Starts DynamoDB Local, reached at 127.0.0.1. With a JDK it listens on 127.0.0.1 only and
+ * refuses other Hosts and browsers' requests (local-guard/LoopbackDynamoDbLocal.java;
+ * `loopbackOnly: true`); with a bare JRE it runs as shipped, on every interface
+ * (`loopbackOnly: false`). `port` 0/undefined picks a free one; `dbPath` keeps
  * the data in that folder (created if needed), otherwise it lives in memory only.
  * `quiet` drops the emulator's own output instead of copying it to our stderr.
  */
@@ -179,6 +198,7 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
   }
 
   const lib = path.join(dir, 'DynamoDBLocal_lib');
+  const loopbackOnly = await javaRunsSource();
   // Left alone, 1.25.1 copies its SQLite native library into /tmp on every start, and a
   // killed JVM leaves the ~1 MB copy behind; pointing it at DynamoDBLocal_lib avoids that.
   const sqlite = SQLITE_NATIVE[`${process.platform}-${process.arch}`];
@@ -187,8 +207,9 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
     ...(sqlite && existsSync(path.join(lib, sqlite))
       ? [`-Dorg.sqlite.lib.path=${lib}`, `-Dorg.sqlite.lib.name=${sqlite}`]
       : []),
-    '-jar',
-    path.join(dir, 'DynamoDBLocal.jar'),
+    ...(loopbackOnly
+      ? ['-cp', [path.join(dir, 'DynamoDBLocal.jar'), path.join(lib, '*')].join(path.delimiter), LOOPBACK_LAUNCHER]
+      : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     '-sharedDb', // one database whatever region/credentials the client uses
     '-port',
     String(port),
@@ -264,6 +285,7 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    loopbackOnly,
     pid: child.pid,
     stop,
     pause: () => signal('SIGSTOP'), // requests then hang until resume(): for fault-injection tests
