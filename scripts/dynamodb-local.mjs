@@ -10,7 +10,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -170,19 +170,45 @@ const LOOPBACK_LAUNCHER = path.join(
   'LoopbackDynamoDbLocal.java',
 );
 
-let compiler;
-/** Whether this Java runs single-file source programs (a JDK: a bare JRE lacks jdk.compiler). */
-function javaRunsSource() {
-  compiler ??= run('java', ['--list-modules']).then(
-    (modules) => /^jdk\.compiler@/m.test(modules),
-    () => false,
-  );
-  return compiler;
+let compiling; // one compilation per process even if several callers ask at once
+
+/**
+ * The folder holding the launcher's classes, compiled once into the cache (per source
+ * version); undefined when there is no `javac` (a bare JRE).
+ */
+async function loopbackLauncher(dir) {
+  const source = await readFile(LOOPBACK_LAUNCHER);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const classes = path.join(cacheRoot(), `loopback-launcher-${VERSION}-${hash}`);
+  const compiled = () => existsSync(path.join(classes, 'LoopbackDynamoDbLocal.class'));
+  if (compiled()) return classes;
+  try {
+    await run('javac', ['-version']);
+  } catch {
+    return undefined;
+  }
+  compiling ??= (async () => {
+    // Compiled beside its final folder and renamed into place, as the download is.
+    const work = await mkdtemp(`${classes}.partial-`);
+    try {
+      const classPath = [path.join(dir, 'DynamoDBLocal.jar'), path.join(dir, 'DynamoDBLocal_lib', '*')];
+      await run('javac', ['-nowarn', '-cp', classPath.join(path.delimiter), '-d', work, LOOPBACK_LAUNCHER]);
+      try {
+        await rename(work, classes);
+      } catch (error) {
+        if (!compiled()) throw error; // otherwise a concurrent run got there first
+      }
+      return classes;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  })().finally(() => (compiling = undefined));
+  return compiling;
 }
 
 /**
- * Starts DynamoDB Local, reached at 127.0.0.1. With a JDK it listens on 127.0.0.1 only and
- * refuses other Hosts and browsers' requests (local-guard/LoopbackDynamoDbLocal.java;
+ * Starts DynamoDB Local, reached at 127.0.0.1. With a JDK (javac) it listens on 127.0.0.1 only
+ * and refuses other Hosts and browsers' requests (local-guard/LoopbackDynamoDbLocal.java;
  * `loopbackOnly: true`); with a bare JRE it runs as shipped, on every interface
  * (`loopbackOnly: false`). `port` 0/undefined picks a free one; `dbPath` keeps
  * the data in that folder (created if needed), otherwise it lives in memory only.
@@ -198,7 +224,8 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
   }
 
   const lib = path.join(dir, 'DynamoDBLocal_lib');
-  const loopbackOnly = await javaRunsSource();
+  const launcher = await loopbackLauncher(dir);
+  const loopbackOnly = launcher !== undefined;
   // Left alone, 1.25.1 copies its SQLite native library into /tmp on every start, and a
   // killed JVM leaves the ~1 MB copy behind; pointing it at DynamoDBLocal_lib avoids that.
   const sqlite = SQLITE_NATIVE[`${process.platform}-${process.arch}`];
@@ -208,7 +235,11 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
       ? [`-Dorg.sqlite.lib.path=${lib}`, `-Dorg.sqlite.lib.name=${sqlite}`]
       : []),
     ...(loopbackOnly
-      ? ['-cp', [path.join(dir, 'DynamoDBLocal.jar'), path.join(lib, '*')].join(path.delimiter), LOOPBACK_LAUNCHER]
+      ? [
+          '-cp',
+          [launcher, path.join(dir, 'DynamoDBLocal.jar'), path.join(lib, '*')].join(path.delimiter),
+          'LoopbackDynamoDbLocal',
+        ]
       : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     '-sharedDb', // one database whatever region/credentials the client uses
     '-port',

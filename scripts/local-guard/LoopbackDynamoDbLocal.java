@@ -8,8 +8,8 @@
 // other than this machine's and any request a browser sends on a page's behalf (Origin,
 // Sec-Fetch-Site: the SDKs send neither), and starts it. The same rule as
 // local-requests.cjs, for a server that has no pages of its own.
-// Run by scripts/dynamodb-local.mjs with Java's single-file source launcher:
-//   java -cp DynamoDBLocal.jar:DynamoDBLocal_lib/* LoopbackDynamoDbLocal.java <DynamoDB Local's options>
+// Compiled once into the cache by scripts/dynamodb-local.mjs (javac), and run as
+//   java -cp <its classes>:DynamoDBLocal.jar:DynamoDBLocal_lib/* LoopbackDynamoDbLocal <DynamoDB Local's options>
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
