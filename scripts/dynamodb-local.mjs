@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE = 'amplify-dynamodb-simulator';
 const VERSION = '2.9.30'; // bundles DynamoDB Local 1.25.1
 const INTEGRITY = 'sha512-xTeeRLvzEfqyd5lh3bH4c0kHvSHHmmhD5ZDsHFKAQ5g2Zl6JqlFdutaQhCLHzxEp6Ry1o7TB6niIoXuQAnSewQ==';
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 60_000; // a JVM start on a loaded 2-core machine has taken 30 s
 const SQLITE_NATIVE = {
   'linux-x64': 'libsqlite4java-linux-amd64.so',
   'linux-arm64': 'libsqlite4java-linux-aarch64.so',
