@@ -55,7 +55,7 @@ describe('GET /reports: the sessions table', () => {
     expect(counted.totals.sessions).toBe(sessions.length);
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-    const page = await (await browser.newContext({ timezoneId: 'UTC' })).newPage();
+    const page = await (await browser.newContext({ timezoneId: 'Asia/Shanghai' })).newPage();
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
@@ -67,10 +67,14 @@ describe('GET /reports: the sessions table', () => {
       if (url.pathname === '/sessions') asked.push(url);
     });
     await page.goto(`${receiver.base}/reports`);
-    await page.waitForFunction(() => {
-      const body = (globalThis as unknown as { document: { body: { dataset: { ready?: string } } } }).document.body;
-      return body.dataset.ready !== undefined;
-    });
+    await page
+      .waitForFunction(() => {
+        const body = (globalThis as unknown as { document: { body: { dataset: { ready?: string } } } }).document.body;
+        return body.dataset.ready !== undefined;
+      })
+      .catch(async (error) => {
+        throw new Error(`${error}; status: ${await page.locator('#status').textContent()}; errors: ${errors}`);
+      });
 
     expect(asked.map((url) => url.searchParams.get('action'))).toEqual([SESSION_ACTIONS.join(',')]);
     const rows = page.locator('#session-rows tr');
@@ -78,7 +82,7 @@ describe('GET /reports: the sessions table', () => {
       await rows.evaluateAll((trs) =>
         trs.map((tr) => (tr as unknown as { dataset: { sessionId: string } }).dataset.sessionId),
       ),
-    ).toEqual(['table-cdr-1', 'table-im-1', 'table-video-1']);
+    ).toEqual(['table-cdr-1', 'table-video-1', 'table-im-1']);
     // As many as the figures say, each dated by its own end time.
     const tile = await page.locator('[data-figure="sessions"] .value').textContent();
     expect(Number(tile)).toBe(await rows.count());
