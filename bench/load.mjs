@@ -30,7 +30,7 @@ const TCCC_RETRIES = 3;
 const TABLE = tableDefinitions(LOCAL_STAGE).find((table) => table.logicalId === 'CdrTable').TableName;
 const ACTIONS = ['cdr', 'record', 'voicemail', 'imcdr', 'videoCdr'];
 
-/** What identifies a record of each type within its session: handler/decode/push-registry.ts's naturalKey. */
+/** What identifies a record of each type within its session: handler/push-types/push-registry.ts's naturalKey. */
 const NATURAL_KEY = {
   cdr: ['SdkAppId'],
   record: ['SdkAppId', 'RecordId'],

@@ -10,7 +10,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE = 'amplify-dynamodb-simulator';
 const VERSION = '2.9.30'; // bundles DynamoDB Local 1.25.1
 const INTEGRITY = 'sha512-xTeeRLvzEfqyd5lh3bH4c0kHvSHHmmhD5ZDsHFKAQ5g2Zl6JqlFdutaQhCLHzxEp6Ry1o7TB6niIoXuQAnSewQ==';
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 60_000; // a JVM start on a loaded 2-core machine has taken 30 s
 const SQLITE_NATIVE = {
   'linux-x64': 'libsqlite4java-linux-amd64.so',
   'linux-arm64': 'libsqlite4java-linux-aarch64.so',
@@ -163,9 +163,54 @@ function answersListTables(port) {
   });
 }
 
+/** The launcher that binds DynamoDB Local to the loopback (local-guard/LoopbackDynamoDbLocal.java). */
+const LOOPBACK_LAUNCHER = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'local-guard',
+  'LoopbackDynamoDbLocal.java',
+);
+
+let compiling; // one compilation per process even if several callers ask at once
+
 /**
- * Starts DynamoDB Local, reached at 127.0.0.1 (1.25.1 has no option to bind only loopback:
- * it listens on all interfaces). `port` 0/undefined picks a free one; `dbPath` keeps
+ * The folder holding the launcher's classes, compiled once into the cache (per source
+ * version); undefined when there is no `javac` (a bare JRE).
+ */
+async function loopbackLauncher(dir) {
+  const source = await readFile(LOOPBACK_LAUNCHER);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const classes = path.join(cacheRoot(), `loopback-launcher-${VERSION}-${hash}`);
+  const compiled = () => existsSync(path.join(classes, 'LoopbackDynamoDbLocal.class'));
+  if (compiled()) return classes;
+  try {
+    await run('javac', ['-version']);
+  } catch {
+    return undefined;
+  }
+  compiling ??= (async () => {
+    // Compiled beside its final folder and renamed into place, as the download is.
+    const work = await mkdtemp(`${classes}.partial-`);
+    try {
+      const classPath = [path.join(dir, 'DynamoDBLocal.jar'), path.join(dir, 'DynamoDBLocal_lib', '*')];
+      await run('javac', ['-nowarn', '-cp', classPath.join(path.delimiter), '-d', work, LOOPBACK_LAUNCHER]);
+      try {
+        await rename(work, classes);
+      } catch (error) {
+        if (!compiled()) throw error; // otherwise a concurrent run got there first
+      }
+      return classes;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  })().finally(() => (compiling = undefined));
+  return compiling;
+}
+
+/**
+ * Starts DynamoDB Local, reached at 127.0.0.1. With a JDK (javac) it listens on 127.0.0.1 only
+ * and refuses other Hosts and browsers' requests (local-guard/LoopbackDynamoDbLocal.java;
+ * `loopbackOnly: true`); with a bare JRE it runs as shipped, on every interface
+ * (`loopbackOnly: false`). `port` 0/undefined picks a free one; `dbPath` keeps
  * the data in that folder (created if needed), otherwise it lives in memory only.
  * `quiet` drops the emulator's own output instead of copying it to our stderr.
  */
@@ -179,6 +224,8 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
   }
 
   const lib = path.join(dir, 'DynamoDBLocal_lib');
+  const launcher = await loopbackLauncher(dir);
+  const loopbackOnly = launcher !== undefined;
   // Left alone, 1.25.1 copies its SQLite native library into /tmp on every start, and a
   // killed JVM leaves the ~1 MB copy behind; pointing it at DynamoDBLocal_lib avoids that.
   const sqlite = SQLITE_NATIVE[`${process.platform}-${process.arch}`];
@@ -187,8 +234,13 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
     ...(sqlite && existsSync(path.join(lib, sqlite))
       ? [`-Dorg.sqlite.lib.path=${lib}`, `-Dorg.sqlite.lib.name=${sqlite}`]
       : []),
-    '-jar',
-    path.join(dir, 'DynamoDBLocal.jar'),
+    ...(loopbackOnly
+      ? [
+          '-cp',
+          [launcher, path.join(dir, 'DynamoDBLocal.jar'), path.join(lib, '*')].join(path.delimiter),
+          'LoopbackDynamoDbLocal',
+        ]
+      : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     '-sharedDb', // one database whatever region/credentials the client uses
     '-port',
     String(port),
@@ -264,6 +316,7 @@ export async function startDynamoDbLocal({ port, dbPath, quiet } = {}) {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    loopbackOnly,
     pid: child.pid,
     stop,
     pause: () => signal('SIGSTOP'), // requests then hang until resume(): for fault-injection tests

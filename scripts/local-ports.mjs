@@ -43,14 +43,16 @@ function parsePort(variable, text) {
 }
 
 /**
- * The port for each of LOCAL_PORTS, by variable name, and a note for each default that was
- * taken. Set ports are checked first, so an unset one never takes a port another asked for.
+ * The port for each of LOCAL_PORTS (but those named in `without`), by variable name, and a
+ * note for each default that was taken. Set ports are checked first, so an unset one never
+ * takes a port another asked for.
  */
-export async function chooseLocalPorts(env = process.env) {
+export async function chooseLocalPorts(env = process.env, { without = [] } = {}) {
   const ports = {};
   const notes = [];
   const taken = new Set();
-  const given = LOCAL_PORTS.filter(({ variable }) => env[variable]);
+  const wanted = LOCAL_PORTS.filter(({ variable }) => !without.includes(variable));
+  const given = wanted.filter(({ variable }) => env[variable]);
   for (const { variable, what } of given) {
     const port = parsePort(variable, env[variable]);
     const other = Object.keys(ports).find((name) => ports[name] === port);
@@ -64,7 +66,7 @@ export async function chooseLocalPorts(env = process.env) {
     ports[variable] = port;
     taken.add(port);
   }
-  for (const { variable, what, fallback } of LOCAL_PORTS.filter((spec) => !given.includes(spec))) {
+  for (const { variable, what, fallback } of wanted.filter((spec) => !given.includes(spec))) {
     let port = fallback;
     if (taken.has(port) || !(await isPortFree(port))) {
       do port = await anyFreePort();

@@ -1,5 +1,5 @@
 // `npm run reindex`: gives records stored before the query indexes and reports existed their
-// index keys (handler/store/reindex.ts); the stream then brings them into the reports.
+// index keys (handler/query/reindex.ts); the stream then brings them into the reports.
 // Against npm start's DynamoDB Local by default; --stage S [--region R] for a deployed stage
 // (your AWS credentials); --endpoint URL for another DynamoDB Local.
 import { reindexCurrentItems } from '../handler/query/reindex';

@@ -3,16 +3,21 @@
 // authorization, which a browser cannot give; this server can: it serves the page on
 // 127.0.0.1 and forwards the page's GET calls to the stage's API, signed with SigV4 with
 // the operator's AWS credentials (the SDK's usual chain: AWS_PROFILE, environment, SSO...).
-// Only the read and report routes are forwarded, only GET, only to a browser on this machine.
-// The port: --port, else REPORTS_PORT, else 3100.
+// Only the read and report routes are forwarded, only GET, only to a browser on this machine,
+// only for the page it serves itself: a request another site makes the browser send (a foreign
+// Origin, Sec-Fetch-Site cross-site or same-site) or a foreign Host (DNS rebinding) is refused.
+// The port: --port, else REPORTS_PORT, else 3100. A stage that stops answering for
+// REPORTS_UPSTREAM_TIMEOUT_SECONDS (default 30) ends the request.
 import http from 'node:http';
 import https from 'node:https';
+import { pipeline } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { REPORTS_PAGE_HEADERS, REPORTS_PAGE_HTML } from '../handler/reports/page/generated/page';
+import { foreignRequest } from './local-guard/local-requests.cjs';
 
 const SERVICE = 'tccc-cdr-receiver';
 const FORWARDED = [/^\/reports\/summary$/, /^\/sessions$/, /^\/sessions\/[^/]+(\/versions)?$/];
@@ -24,13 +29,17 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.REPORTS_PORT || '3100' },
   },
 });
-if (!values.stage || !values.region || !/^\d{1,5}$/.test(values.port ?? '')) {
-  console.error('usage: [REPORTS_PORT=3100] npm run reports -- --stage <stage> --region <region> [--port 3100]');
+const upstreamTimeoutSeconds = Number(process.env.REPORTS_UPSTREAM_TIMEOUT_SECONDS || 30);
+if (!values.stage || !values.region || !/^\d{1,5}$/.test(values.port ?? '') || !(upstreamTimeoutSeconds > 0)) {
+  console.error(
+    'usage: [REPORTS_PORT=3100] [REPORTS_UPSTREAM_TIMEOUT_SECONDS=30] npm run reports -- --stage <stage> --region <region> [--port 3100]',
+  );
   process.exit(2);
 }
 const stage = values.stage;
 const region = values.region;
 const port = Number(values.port);
+const upstreamTimeoutMs = 1000 * upstreamTimeoutSeconds;
 
 /** The stage's API URL, from its CloudFormation stack (the output serverless deploy prints). */
 async function apiUrlOf(): Promise<URL> {
@@ -42,6 +51,9 @@ async function apiUrlOf(): Promise<URL> {
 }
 
 function send(reply: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  // Too late for a status once the stage's own has gone out: the page must see a failed
+  // request, never a 200 whose JSON stops short.
+  if (reply.headersSent) return void reply.destroy();
   reply.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   reply.end(body);
 }
@@ -55,7 +67,6 @@ async function main() {
     credentials: fromNodeProviderChain(),
     sha256: Hash.bind(null, 'sha256'),
   });
-  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   async function forward(path: string, query: URLSearchParams, reply: http.ServerResponse) {
     const basePath = api.pathname.replace(/\/$/, '');
@@ -77,14 +88,20 @@ async function main() {
         port: api.port || undefined,
         path: `${basePath}${path}${search ? `?${search}` : ''}`,
         headers: signed.headers,
-        timeout: 30_000,
+        timeout: upstreamTimeoutMs,
       },
       (answer) => {
         reply.writeHead(answer.statusCode ?? 502, {
           'content-type': answer.headers['content-type'] ?? 'application/json',
           'cache-control': 'no-store',
         });
-        answer.pipe(reply);
+        // A reset or a stall mid-body (or the page going away) ends both sides at once.
+        pipeline(answer, reply, (error) => {
+          if (error) {
+            upstream.destroy();
+            reply.destroy();
+          }
+        });
       },
     );
     upstream.on('error', (error) => send(reply, 502, envelope(2001, `the stage did not answer: ${error.message}`)));
@@ -93,8 +110,10 @@ async function main() {
   }
 
   const server = http.createServer((request, reply) => {
-    // A page elsewhere that rebinds its DNS name to 127.0.0.1 arrives with its own Host.
-    if (!allowedHosts.has(request.headers.host ?? '')) return send(reply, 403, envelope(1008, 'only this machine'));
+    // A page elsewhere that rebinds its DNS name to 127.0.0.1 arrives with its own Host; one
+    // that sends the browser here arrives with its Origin or Sec-Fetch-Site.
+    const foreign = foreignRequest(request.headers, port);
+    if (foreign) return send(reply, 403, envelope(1008, foreign));
     if (request.method !== 'GET') return send(reply, 405, envelope(1004, 'reads are GET'));
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/' || url.pathname === '/reports') {

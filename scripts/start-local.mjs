@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npm start`: DynamoDB Local (data kept in .dynamodb/) + the tables of infra/ +
-// serverless-offline serving the real handlers on http://localhost:${PORT:-3000}.
-// Ctrl-C stops everything it started.
+// `npm start`: DynamoDB Local (data kept in .dynamodb/), or the DynamoDB at DYNAMODB_ENDPOINT,
+// + the tables of infra/ + serverless-offline serving the real handlers on
+// http://localhost:${PORT:-3000}. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from './dynamodb-local.mjs';
 import { banner } from './local-banner.mjs';
+import { BadEndpoint, existingEndpoint } from './local-db/existing-endpoint.mjs';
 import { LOCAL_STAGE, localEnv, localSigningKey } from './local-env.mjs';
 import { chooseLocalPorts, PortUnavailable } from './local-ports.mjs';
 import { ensureLocalTables } from './local-tables.mjs';
@@ -18,15 +19,18 @@ const mode = process.env.TCCC_AUTH || 'none';
 
 let ports;
 let notes;
+let existing;
 try {
-  ({ ports, notes } = await chooseLocalPorts());
+  existing = existingEndpoint();
+  ({ ports, notes } = await chooseLocalPorts(process.env, { without: existing ? ['DYNAMODB_PORT'] : [] }));
 } catch (error) {
-  if (!(error instanceof PortUnavailable)) throw error;
+  if (!(error instanceof PortUnavailable || error instanceof BadEndpoint)) throw error;
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 }
 console.log(
-  `npm start: the receiver on port ${ports.PORT}, DynamoDB Local on ${ports.DYNAMODB_PORT}, ` +
+  `npm start: the receiver on port ${ports.PORT}, ` +
+    (existing ? `the DynamoDB at ${existing} (DYNAMODB_ENDPOINT), ` : `DynamoDB Local on ${ports.DYNAMODB_PORT}, `) +
     `serverless-offline's Lambda endpoint on ${ports.LAMBDA_PORT}`,
 );
 for (const note of notes) console.log(`npm start: ${note}`);
@@ -52,7 +56,10 @@ async function waitForHttp(url, child, timeoutMs) {
 
 let db;
 try {
-  db = await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dbPath });
+  // A DynamoDB of the user's own is neither started nor stopped here.
+  db = existing
+    ? { endpoint: existing, existing: true, stop: async () => {} }
+    : await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dbPath });
 } catch (error) {
   console.error(`npm start: DynamoDB Local did not start: ${error.message}`);
   process.exit(1);
@@ -105,11 +112,24 @@ try {
   const serverless = path.join(root, 'node_modules', 'serverless', 'bin', 'serverless.js');
   // Bodies reach the handlers as the bytes sent, not as serverless-offline's UTF-8 decoding of them.
   const bodyBytes = path.join(root, 'scripts', 'offline-body-bytes.cjs');
+  // Only this machine's own pages and tools, no CORS grants, no invented Content-Type.
+  const localOnly = path.join(root, 'scripts', 'local-guard', 'offline-guard.cjs');
   // --localEnvironment: the handlers see this environment (TCCC_BASIC_PASSWORD, ...), not only
   // serverless.yml's; the secrets reach them without ever entering a template.
   offline = spawn(
     process.execPath,
-    ['--require', bodyBytes, serverless, 'offline', 'start', '--stage', LOCAL_STAGE, '--localEnvironment'],
+    [
+      '--require',
+      bodyBytes,
+      '--require',
+      localOnly,
+      serverless,
+      'offline',
+      'start',
+      '--stage',
+      LOCAL_STAGE,
+      '--localEnvironment',
+    ],
     {
       cwd: root,
       env: {
@@ -118,7 +138,7 @@ try {
         ...signingKey,
         PORT: String(ports.PORT),
         LAMBDA_PORT: String(ports.LAMBDA_PORT),
-        DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+        ...(existing ? {} : { DYNAMODB_PORT: String(ports.DYNAMODB_PORT) }),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -134,7 +154,7 @@ try {
   const sessionId = JSON.parse(readFileSync(path.join(root, sample), 'utf8')).SessionId;
   const relative = path.relative(root, dbPath);
   const dataDir = relative && !relative.startsWith('..') ? relative : dbPath;
-  console.log(banner({ mode, ports, dataDir, sample, sessionId, notes }));
+  console.log(banner({ mode, ports, db, dataDir, sample, sessionId, notes }));
 } catch (error) {
   console.error(`npm start failed: ${error.message}`);
   await stop(1);

@@ -26,22 +26,26 @@ function facet(query: Readonly<Record<string, string>>, name: 'seat' | 'skillGro
 }
 
 /**
- * `GET /sessions?from&to[&action][&seat][&skillGroup][&status][&limit][&cursor]`, checked
+ * `GET /sessions?from&to[&action[,action...]][&seat][&skillGroup][&status][&limit][&cursor]`, checked
  * whole; a bad parameter is refused by name (1009), its value never echoed.
  */
 export function parseSessionQuery(query: Readonly<Record<string, string>>): SessionQuery {
   refuseUnknownParameters(query, KNOWN);
   const range = parseRange(query);
-  const { action } = query;
-  if (action !== undefined && !ACTIONS.includes(action)) {
-    throw new Refusal('INVALID_PARAMETER', `query parameter action must be one of ${ACTIONS.join(', ')}`);
+  // One type, or several separated by commas (the reports page's "All session types").
+  const named = query.action === undefined ? undefined : [...new Set(query.action.split(','))];
+  if (named !== undefined && !named.every((action) => ACTIONS.includes(action))) {
+    throw new Refusal(
+      'INVALID_PARAMETER',
+      `query parameter action must be one or more of ${ACTIONS.join(', ')}, separated by commas`,
+    );
   }
   const seat = facet(query, 'seat');
   const skillGroup = facet(query, 'skillGroup');
   const status = facet(query, 'status');
   const byFacet = seat !== undefined || skillGroup !== undefined || status !== undefined;
   // Agents, skill groups and end statuses belong to session-level records only.
-  const actions = action !== undefined ? [action] : byFacet ? [...SESSION_ACTIONS] : ACTIONS;
+  const actions = named ?? (byFacet ? [...SESSION_ACTIONS] : ACTIONS);
   const filter: SessionFilter = {
     actions,
     ...range,

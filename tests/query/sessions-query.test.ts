@@ -84,6 +84,11 @@ describe('GET /sessions: current records by end time, filtered, paged', () => {
   const cases: Array<[string, Record<string, string>, (push: Push) => boolean]> = [
     ['every type', {}, () => true],
     ['one type', { action: 'record' }, (p) => p.action === 'record'],
+    [
+      'several types (the reports page: the session-level ones)',
+      { action: 'cdr,imcdr,videoCdr' },
+      (p) => ['cdr', 'imcdr', 'videoCdr'].includes(p.action),
+    ],
     ['one agent', { seat: AGENTS[1] as string }, (p) => seatOf(p) === AGENTS[1]],
     [
       'one agent, one type',
@@ -159,7 +164,8 @@ describe('GET /sessions: a bad parameter gets a 400 envelope naming it', () => {
     ['to', { ...good, to: 'yesterday' }, 'query parameter to must be an ISO 8601'],
     ['to', { ...good, to: good.from }, 'query parameter to must be later than from'],
     ['to', { ...good, to: '99999999999999' }, 'query parameter to must be an ISO 8601'],
-    ['action', { ...good, action: 'fax' }, 'query parameter action must be one of'],
+    ['action', { ...good, action: 'fax' }, 'query parameter action must be one or more of'],
+    ['action', { ...good, action: 'cdr,fax' }, 'query parameter action must be one or more of'],
     ['limit', { ...good, limit: '0' }, 'query parameter limit must be an integer from 1 to 1000'],
     ['limit', { ...good, limit: '1001' }, 'query parameter limit must be an integer from 1 to 1000'],
     ['limit', { ...good, limit: '1e2' }, 'query parameter limit must be an integer from 1 to 1000'],

@@ -7,17 +7,13 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 // Shared with the handler, so that there is one definition of what a summary answers and of
 // a zone's offset: types, and a helper that imports nothing Node-only.
+import { SESSION_ACTIONS } from '../../handler/push-types/push-registry';
 import { offsetAt } from '../../handler/reports/local-time';
 import type { Summary } from '../../handler/reports/summary-types';
 import type { Figures } from '../../handler/reports/tally';
+import { type StoredRecord, sessionRowOf } from './session-row';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
-interface StoredRecord {
-  action: string;
-  record: Record<string, unknown>;
-  receipt: Record<string, unknown>;
-}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state = {
@@ -216,28 +212,27 @@ async function showSessions(): Promise<void> {
   const page = await getJson<{ items: StoredRecord[]; cursor: string | null }>('/sessions', {
     from: query.from,
     to: query.to,
-    action: query.action,
+    // "All session types": the session-level types, the ones the charts count.
+    action: query.action || SESSION_ACTIONS.join(','),
     limit: '20',
     ...(cursor ? { cursor } : {}),
   });
   const when = new Intl.DateTimeFormat(undefined, { timeZone: query.tz, dateStyle: 'short', timeStyle: 'medium' });
   const rows = page.items.map((item) => {
-    const record = item.record;
-    const seat = (record.SeatUser as Record<string, unknown> | undefined)?.UserId;
-    const accept = Number(record.AcceptTimestamp ?? 0);
+    const shown = sessionRowOf(item, when);
     const row = document.createElement('tr');
     row.tabIndex = 0;
-    row.dataset.sessionId = String(record.SessionId);
+    row.dataset.sessionId = shown.sessionId;
     row.append(
-      cell(when.format(Number(record.EndedTimestamp ?? record.Timestamp) * 1000)),
-      cell(item.action),
-      cell(String(record.SessionId), 'session'),
-      cell(typeof seat === 'string' && seat ? seat : '–'),
-      cell(String(record.QueuedSkillGroupName ?? record.QueuedSkillGroupId ?? '–')),
-      cell(String(record.EndStatusString ?? '–')),
-      cell(accept > 0 ? String(accept - Number(record.StartTimestamp)) : '–'),
+      cell(shown.when, shown.badTime ? 'bad-value' : undefined),
+      cell(shown.action),
+      cell(shown.sessionId, 'session'),
+      cell(shown.seat),
+      cell(shown.skillGroup),
+      cell(shown.status),
+      cell(shown.waitSeconds),
     );
-    const open = () => void openRecord(String(record.SessionId));
+    const open = () => void openRecord(shown.sessionId);
     row.addEventListener('click', open);
     row.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') open();
