@@ -14,6 +14,7 @@ import { DynamoDbRecordWriter } from '../../handler/store/dynamodb-record-writer
 import { StreamPoller } from '../../scripts/stream-poller';
 import { CapacityMeter, type ItemSize } from './capacity-meter';
 import { countingLogs, type LogAccount, newLogAccount } from './log-sink';
+import { patientClient } from './patient-client';
 import { type DaySession, type DayShape, nextMorning, sessionsOf } from './realistic-day';
 import { summaryOf } from './summary-request';
 
@@ -110,7 +111,7 @@ export async function replayDay(
   const pushMeter = new CapacityMeter(itemSize);
   const consumerMeter = new CapacityMeter(itemSize, invocation);
   const pushClient = pushMeter.attach(createDynamoDbClient());
-  const consumerClient = consumerMeter.attach(createDynamoDbClient());
+  const consumerClient = consumerMeter.attach(patientClient());
   const push = createPushHandler({
     store: new DynamoDbRecordWriter(pushClient, tables.CdrTable),
     quarantine: new DynamoDbQuarantineStore(pushClient, tables.QuarantineTable),
@@ -145,7 +146,7 @@ export async function replayDay(
   if (stored !== sessions.length) problems.push(`${stored} of ${sessions.length} pushes stored`);
 
   // The stream as DynamoDB Local holds it, read once; handed over below in Lambda's batches.
-  const plain = createDynamoDbClient();
+  const plain = patientClient();
   const streamed: DynamoDBRecord[] = [];
   await new StreamPoller(plain, tables.CdrTable, async (event: DynamoDBStreamEvent) => {
     streamed.push(...event.Records);
@@ -220,7 +221,7 @@ export async function replayDay(
 
 /** The summaries agree with what was pushed, and the closed day was rolled up. */
 async function checkCounts(shape: DayShape, tables: Tables, sessions: DaySession[]): Promise<string[]> {
-  const store = new DynamoDbReportStore(createDynamoDbClient(), tables.ReportTable);
+  const store = new DynamoDbReportStore(patientClient(), tables.ReportTable);
   const report = createReportHandler({ reports: store, deployed: false });
   const day = (start: number) => ({
     from: new Date(start * 1000).toISOString(),
@@ -251,7 +252,7 @@ async function checkCounts(shape: DayShape, tables: Tables, sessions: DaySession
 }
 
 /** The largest report item of each kind (contribution, day state, rollup chunk), read back. */
-async function largestReportItems(client: ReturnType<typeof createDynamoDbClient>, table: string, itemSize: ItemSize) {
+async function largestReportItems(client: ReturnType<typeof patientClient>, table: string, itemSize: ItemSize) {
   const kinds = new Map<string, number>();
   const kindOf = (item: Item) =>
     item.pk?.S?.startsWith('U#') ? 'rollup chunk' : item.sk?.S === '#day' ? 'day state' : 'contribution';

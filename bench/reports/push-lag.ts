@@ -119,7 +119,12 @@ export async function pushLag(seconds: number, rate: number): Promise<LagFigures
   } catch (error) {
     // On a busy machine serverless-offline can miss npm start's own 60-s wait for it: once more.
     printError(`npm start did not come up (${String(error).split('\n')[0]}); starting it again`);
-    receiver = await startReceiver(dataDir);
+    try {
+      receiver = await startReceiver(dataDir);
+    } catch (again) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw again;
+    }
   }
   try {
     const total = Math.round(seconds * rate);
@@ -170,6 +175,8 @@ export async function pushLag(seconds: number, rate: number): Promise<LagFigures
       if (k >= 0) sent[k] = performance.now();
       // TCCC pushes again after a refusal or a failed request, at most 3 times.
       for (let attempt = 0; attempt < 4; attempt++) {
+        // TCCC's retry interval is not documented: a second apart, not a storm on a busy receiver.
+        if (attempt > 0) await sleep(1_000 * attempt);
         try {
           const reply = await fetch(`${receiver.base}/?action=cdr&version=1`, {
             method: 'POST',
@@ -185,7 +192,8 @@ export async function pushLag(seconds: number, rate: number): Promise<LagFigures
           }
           refused(`HTTP ${reply.status} ${errCode === undefined ? text.slice(0, 100) : `ErrCode ${errCode}`}`);
         } catch (error) {
-          refused(`${(error as Error).name}: ${(error as Error).message.slice(0, 80)}`);
+          const cause = (error as { cause?: { code?: string } }).cause?.code;
+          refused(`${(error as Error).name}: ${(error as Error).message.slice(0, 80)}${cause ? ` (${cause})` : ''}`);
         }
       }
       if (k >= 0) replied[k] = performance.now();
