@@ -1,266 +1,292 @@
-// `npm run bench:reports`: the reports at the size issue 8 asks for, in DynamoDB Local.
-// 90 days x 5,000 sessions a day (three session-level types, 60 agents, 8 skill groups),
-// then GET /reports/summary for the whole range by day and by agent, through the real
-// handler, timed; and the write path of a push, counted. See bench/README.md.
+// `npm run bench:reports`: what the reports cost and how fast they answer (issue 11), on
+// DynamoDB Local through the real handlers. See bench/README.md, "Reports".
+//   1. a realistic day replayed at 200, 2,000 and 10,000 agents: units per push by table and index;
+//   2. the lag from push to visible in GET /reports/summary under `npm start`;
+//   3. 90 days x 5,000 sessions a day, seeded in bulk: the summaries timed;
+//   4. the whole system's cost per million pushes, by component.
 import './reports-env';
+import './reports/log-sink';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbClient } from '../handler/aws/dynamodb-client';
-import { createAggregateHandler } from '../handler/functions/aggregate';
-import { createPushHandler } from '../handler/functions/push';
-import { createReportHandler } from '../handler/functions/reports';
-import { recordHash } from '../handler/query/query-index';
-import { DynamoDbQuarantineStore } from '../handler/records/dynamodb-quarantine-store';
-import { DynamoDbRecordStore } from '../handler/records/dynamodb-record-store';
-import { currentRecordKey } from '../handler/records/item-layout';
-import { versionIdOf } from '../handler/records/version-id';
-import { contributionOf } from '../handler/reports/contribution';
-import { type CountedSession, reportItemsOf } from '../handler/reports/rebuild';
-import { DynamoDbReportStore } from '../handler/store/dynamodb-report-store';
-import { StreamPoller } from '../scripts/stream-poller';
+import { load as loadYaml } from 'js-yaml';
+import { costPerMillion, loadCapacityModule, READ_UNIT_PRICE } from './reports/cost-model';
+import { type DayReplay, replayDay } from './reports/day-replay';
+import { print, printError } from './reports/log-sink';
+import { patientClient } from './reports/patient-client';
+import { percentile, pushLag } from './reports/push-lag';
+import { REALISTIC_DAY } from './reports/realistic-day';
+import { seededRange } from './reports/seeded-range';
 
-const DAYS = Number(process.env.BENCH_DAYS ?? 90);
-const PER_DAY = Number(process.env.BENCH_SESSIONS_PER_DAY ?? 5_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const FIRST_DAY = Date.UTC(2026, 7, 1) / 1000; // 2026-08-01T00:00Z
-const ACTIONS = ['cdr', 'imcdr', 'videoCdr'] as const;
-const STATUSES = [
-  'ok',
-  'ok',
-  'ok',
-  'ok',
-  'ok',
-  'seatForward',
-  'seatGiveUp',
-  'waitingGiveUp',
-  'ringingGiveUp',
-  'noSeatOnline',
-];
-
-let seed = 8;
-const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
+const number = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0`);
+  return value;
 };
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-
-/** One session-level body (the fields reports read), ending at `end`. */
-function sessionBody(n: number, end: number) {
-  const answered = random() < 0.8;
-  const start = end - 30 - Math.floor(random() * 900);
-  const accept = answered ? start + Math.floor(random() * 120) : 0;
-  const group = Math.floor(random() * 8);
-  return {
-    SdkAppId: 1_400_000_001,
-    SessionId: `bench-${n}`,
-    StartTimestamp: start,
-    AcceptTimestamp: accept,
-    EndedTimestamp: end,
-    EndStatusString: answered ? pick(STATUSES.slice(0, 6)) : pick(STATUSES.slice(6)),
-    QueuedSkillGroupId: 2000 + group,
-    QueuedSkillGroupName: `group-${group}`,
-    ...((answered || random() < 0.3) && { SeatUser: { UserId: `agent${Math.floor(random() * 60)}@example.com` } }),
-  };
-}
-
-function* sessions(): Generator<CountedSession> {
-  for (let n = 0; n < DAYS * PER_DAY; n++) {
-    const end = FIRST_DAY + Math.floor((n / (DAYS * PER_DAY)) * DAYS * 86_400);
-    const action = ACTIONS[n % ACTIONS.length] as string;
-    const body = sessionBody(n, end);
-    yield {
-      action,
-      hash: recordHash(body.SessionId, currentRecordKey(action, String(body.SdkAppId))),
-      versionId: versionIdOf(body),
-      contribution: contributionOf(body, end),
-    };
-  }
-}
-
-async function batchWrite(
-  client: DynamoDBClient,
-  table: string,
-  items: Iterable<Record<string, never>>,
-  concurrency = 8,
-) {
-  let written = 0;
-  const queue: Array<Record<string, never>[]> = [];
-  let chunk: Record<string, never>[] = [];
-  const workers: Promise<void>[] = [];
-  const drain = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      let pending = next.map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-        pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-      }
-      written += next.length;
-    }
-  };
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length === 25) {
-      queue.push(chunk);
-      chunk = [];
-      if (queue.length > concurrency * 4) await Promise.all(Array.from({ length: concurrency }, drain));
-    }
-  }
-  if (chunk.length > 0) queue.push(chunk);
-  workers.push(...Array.from({ length: concurrency }, drain));
-  await Promise.all(workers);
-  return written;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+// An empty BENCH_AGENTS skips parts 1 and 4; BENCH_LAG_SECONDS=0 part 2; BENCH_DAYS=0 part 3.
+const AGENTS = (process.env.BENCH_AGENTS ?? '200,2000,10000').split(',').filter(Boolean).map(Number);
+const DAY_SESSIONS = number('BENCH_DAY_SESSIONS', REALISTIC_DAY.sessions);
+const LAG_SECONDS = number('BENCH_LAG_SECONDS', 30);
+const LAG_RATE = number('BENCH_LAG_RATE', 20);
+const RANGE = {
+  days: number('BENCH_DAYS', 90),
+  perDay: number('BENCH_SESSIONS_PER_DAY', 5_000),
+  runs: number('BENCH_RUNS', 15),
 };
+const WRU_TARGET = 8;
+const WRU_AIM = 6;
+const DEARER_TARGET = 0.1;
+const LAG_TARGET_MS = 5_000;
+const ANSWER_TARGET_MS = 1_000;
 
-async function main() {
-  // Powertools Metrics warns on every request that published nothing: not a bench figure.
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (!String(args[0]).startsWith('No application metrics')) warn(...args);
-  };
-  const { startDynamoDbLocal } = await import(path.join(__dirname, '..', 'scripts', 'dynamodb-local.mjs'));
-  const { ensureLocalTables } = await import(path.join(__dirname, '..', 'scripts', 'local-tables.mjs'));
+const root = path.join(__dirname, '..');
+const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+const load = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+const problems: string[] = [];
+
+async function withDynamoDbLocal<T>(work: (endpoint: string) => Promise<T>): Promise<T> {
+  const { startDynamoDbLocal } = await import(path.join(root, 'scripts', 'dynamodb-local.mjs'));
   const db = await startDynamoDbLocal({ quiet: true });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
   try {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-      AWS_REGION: 'local',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      TCCC_AUTH: 'none',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
-    const tables = await ensureLocalTables(db.endpoint, 'bench');
-    const client = createDynamoDbClient();
-    const reportStore = new DynamoDbReportStore(client, tables.ReportTable);
-
-    console.log(`seeding ${DAYS} days x ${PER_DAY} sessions (${DAYS * PER_DAY}) into ${tables.ReportTable} ...`);
-    let started = performance.now();
-    const written = await batchWrite(
-      client,
-      tables.ReportTable,
-      reportItemsOf(sessions()) as Iterable<Record<string, never>>,
-    );
-    console.log(`seeded ${written} items in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-    const report = createReportHandler({ reports: reportStore });
-    const range = {
-      from: new Date(FIRST_DAY * 1000).toISOString(),
-      to: new Date((FIRST_DAY + DAYS * 86_400) * 1000).toISOString(),
-    };
-    const summaryOf = async (query: Record<string, string>) => {
-      const t = performance.now();
-      const reply = await report({
-        version: '2.0',
-        routeKey: 'GET /reports/summary',
-        rawPath: '/reports/summary',
-        rawQueryString: new URLSearchParams(query).toString(),
-        headers: {},
-        queryStringParameters: query,
-        requestContext: { requestId: `bench-${Math.random()}`, http: { method: 'GET' } },
-        isBase64Encoded: false,
-      } as never);
-      const ms = performance.now() - t;
-      if (reply.statusCode !== 200) throw new Error(`summary answered ${reply.statusCode}: ${reply.body}`);
-      return { ms, body: JSON.parse(reply.body) };
-    };
-    const figures: Array<[string, number, number, number, number]> = [];
-    for (const [name, query] of [
-      ['by day, UTC', { ...range, groupBy: 'day' }],
-      ['by seat, UTC', { ...range, groupBy: 'seat' }],
-      ['by day, Asia/Shanghai', { ...range, groupBy: 'day', tz: 'Asia/Shanghai' }],
-      ['by hour, UTC', { ...range, groupBy: 'hour' }],
-    ] as const) {
-      const first = await summaryOf(query);
-      const times: number[] = [];
-      for (let run = 0; run < RUNS; run++) times.push((await summaryOf(query)).ms);
-      figures.push([name, median(times), Math.max(...times), first.body.totals.sessions, first.body.groups.length]);
-    }
-    console.log(`\nGET /reports/summary over ${DAYS} days (${RUNS} timed runs each, after one warm-up):`);
-    console.log('  query                    median ms   max ms   sessions  groups');
-    for (const [name, med, max, total, groups] of figures) {
-      console.log(
-        `  ${name.padEnd(24)} ${med.toFixed(0).padStart(9)} ${max.toFixed(0).padStart(8)} ${String(total).padStart(10)} ${String(groups).padStart(7)}`,
-      );
-    }
-
-    // The write path: a push is still one write request; the stream consumer does the rest.
-    const counts = { pushWrites: 0, consumerWrites: 0 };
-    const counting = (key: keyof typeof counts) => {
-      const counted = createDynamoDbClient();
-      counted.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (/^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(context.commandName ?? '')) counts[key]++;
-          return next(args);
-        },
-        { step: 'initialize', name: 'countWrites' },
-      );
-      return counted;
-    };
-    const pushClient = counting('pushWrites');
-    const records = new DynamoDbRecordStore(pushClient, tables.CdrTable);
-    const push = createPushHandler({
-      store: records,
-      quarantine: new DynamoDbQuarantineStore(pushClient, tables.QuarantineTable),
-    });
-    const consumerClient = counting('consumerWrites');
-    const consumer = createAggregateHandler({
-      reports: new DynamoDbReportStore(consumerClient, tables.ReportTable),
-      records: new DynamoDbRecordStore(consumerClient, tables.CdrTable),
-    });
-    const before = (await summaryOf({ ...range, groupBy: 'day' })).body.totals.sessions;
-    const PUSHES = 200;
-    started = performance.now();
-    for (let n = 0; n < PUSHES; n++) {
-      const end = FIRST_DAY + Math.floor(DAYS / 2) * 86_400 + n * 60;
-      const body = {
-        ...sessionBody(DAYS * PER_DAY + n, end),
-        EndStatusString: 'ok',
-        UserId: 'u',
-        SeatUser: { UserId: 'agent1@example.com' },
-      };
-      const reply = await push({
-        version: '2.0',
-        routeKey: 'POST /',
-        rawPath: '/',
-        rawQueryString: 'action=cdr&version=1',
-        headers: { 'content-type': 'application/json;charset=utf8' },
-        queryStringParameters: { action: 'cdr', version: '1' },
-        requestContext: { requestId: `push-${n}`, http: { method: 'POST' } },
-        body: JSON.stringify(body),
-        isBase64Encoded: false,
-      } as never);
-      if (JSON.parse(reply.body).ErrCode !== 0) throw new Error(`push refused: ${reply.body}`);
-    }
-    const pushMs = performance.now() - started;
-    started = performance.now();
-    await new StreamPoller(client, tables.CdrTable, consumer).pollOnce();
-    const consumerMs = performance.now() - started;
-    const after = (await summaryOf({ ...range, groupBy: 'day' })).body.totals.sessions;
-    console.log(`\nwrite path: ${PUSHES} new cdr pushes through the push handler`);
-    console.log(
-      `  write requests per push:             ${(counts.pushWrites / PUSHES).toFixed(2)} (one PutItem; the index entries and the stream record are DynamoDB's)`,
-    );
-    console.log(`  push handler, mean ms per push:      ${(pushMs / PUSHES).toFixed(1)}`);
-    console.log(
-      `  stream consumer writes per session:  ${(counts.consumerWrites / PUSHES).toFixed(2)} (batches of 100; off the push path)`,
-    );
-    console.log(`  stream consumer, ms for all:         ${consumerMs.toFixed(0)}`);
-    console.log(
-      `  summary sessions before/after:       ${before} -> ${after} (${after - before === PUSHES ? 'every push counted once' : 'MISMATCH'})`,
-    );
-    if (after - before !== PUSHES || counts.pushWrites !== PUSHES) process.exitCode = 1;
+    return await work(db.endpoint);
   } finally {
     await db.stop();
   }
 }
 
+const tablesFor = async (endpoint: string, stage: string) => {
+  const { ensureLocalTables } = await import(path.join(root, 'scripts', 'local-tables.mjs'));
+  return (await ensureLocalTables(endpoint, stage)) as {
+    CdrTable: string;
+    QuarantineTable: string;
+    ReportTable: string;
+  };
+};
+
+function printReplays(days: DayReplay[]) {
+  const cell = (values: string[]) => values.map((value) => value.padStart(14)).join('');
+  const row = (name: string, values: string[]) => print(`  ${name.padEnd(50)}${cell(values)}`);
+  const per = (day: DayReplay, value: number) => (value / day.pushes).toFixed(2);
+  const units = (day: DayReplay, map: Map<string, number>, key: string) => per(day, map.get(key) ?? 0);
+  const total = (day: DayReplay, map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0) / day.pushes;
+  const shape = days[0]?.shape ?? REALISTIC_DAY;
+  print(
+    `\n1. Cost at scale: one day of ${shape.sessions} new cdr sessions (${shape.skillGroups} skill groups, 10 end statuses, ` +
+      `arrivals over 08:00-20:00 UTC) and the next morning's first session, through the real push handler and stream ` +
+      'consumer, batches as the template makes them (<= 100 records, 5-s window); per push:',
+  );
+  row(
+    'agents',
+    days.map((day) => String(day.shape.agents)),
+  );
+  row(
+    'pushes / consumer batches',
+    days.map((day) => `${day.pushes} / ${day.batches.length}`),
+  );
+  row(
+    'records per batch, mean / max',
+    days.map(
+      (day) => `${(day.pushes / day.batches.length).toFixed(2)} / ${Math.max(...day.batches.map((b) => b.records))}`,
+    ),
+  );
+  print('  write units per push');
+  row(
+    '  record table',
+    days.map((day) => units(day, day.writeUnits, day.tables.CdrTable)),
+  );
+  row(
+    '  record table GSI byEndTime',
+    days.map((day) => units(day, day.writeUnits, `${day.tables.CdrTable}/byEndTime`)),
+  );
+  row(
+    '  record table GSI bySeat',
+    days.map((day) => units(day, day.writeUnits, `${day.tables.CdrTable}/bySeat`)),
+  );
+  row(
+    '  report table',
+    days.map((day) => units(day, day.writeUnits, day.tables.ReportTable)),
+  );
+  row(
+    '  failed conditional writes (in the above)',
+    days.map((day) => `${day.failedConditions} / ${day.failedConditionUnits} WRU`),
+  );
+  row(
+    '  whole system',
+    days.map((day) => total(day, day.writeUnits).toFixed(2)),
+  );
+  print('  read units per push');
+  row(
+    '  record table (currency GetItem)',
+    days.map((day) => units(day, day.readUnits, day.tables.CdrTable)),
+  );
+  row(
+    '  record table GSIs',
+    days.map((day) =>
+      per(
+        day,
+        [...day.readUnits].reduce((s, [k, v]) => (k.startsWith(`${day.tables.CdrTable}/`) ? s + v : s), 0),
+      ),
+    ),
+  );
+  row(
+    '  report table',
+    days.map((day) => units(day, day.readUnits, day.tables.ReportTable)),
+  );
+  row(
+    '  whole system',
+    days.map((day) => total(day, day.readUnits).toFixed(2)),
+  );
+  const trips = (day: DayReplay) => day.batches.map((batch) => batch.requests);
+  row(
+    'consumer round trips per batch, mean / p99 / max',
+    days.map(
+      (day) =>
+        `${(trips(day).reduce((a, b) => a + b, 0) / day.batches.length).toFixed(2)} / ${percentile(trips(day), 99)} / ${Math.max(...trips(day))}`,
+    ),
+  );
+  row(
+    'push round trips per push',
+    days.map((day) => per(day, day.push.requests)),
+  );
+  print('  largest item written (bytes)');
+  for (const kind of ['record item', 'contribution', 'day state', 'rollup chunk']) {
+    row(
+      `  ${kind}`,
+      days.map((day) => String(day.largest.find(([name]) => name === kind)?.[1] ?? '-')),
+    );
+  }
+  row(
+    'every push counted once',
+    days.map((day) => (day.problems.length === 0 ? 'yes' : 'NO')),
+  );
+  const base = days[0] ? total(days[0], days[0].writeUnits) : Number.NaN;
+  row(
+    `whole-system WRU per push <= ${WRU_TARGET} (aim ${WRU_AIM})`,
+    days.map((day) => verdict(total(day, day.writeUnits) <= WRU_TARGET)),
+  );
+  row(
+    `<= ${DEARER_TARGET * 100}% dearer per push than at ${days[0]?.shape.agents} agents`,
+    days.map((day, n) => {
+      if (n === 0) return '-';
+      const dearer = total(day, day.writeUnits) / base - 1;
+      return `${verdict(dearer <= DEARER_TARGET)} ${dearer >= 0 ? '+' : ''}${(dearer * 100).toFixed(1)}%`;
+    }),
+  );
+  for (const day of days) for (const problem of day.problems) print(`  ${day.shape.agents} agents: ${problem}`);
+}
+
+async function main() {
+  const started = Date.now();
+  print(
+    `bench:reports on ${os.cpus().length} cores, Node ${process.version}; load average ${load()} at ${new Date().toISOString()}`,
+  );
+  const capacity = await loadCapacityModule();
+  const serverless = loadYaml(readFileSync(path.join(root, 'serverless.yml'), 'utf8')) as {
+    provider?: { memorySize?: number };
+    functions?: Record<string, { memorySize?: number }>;
+  };
+  const memoryMb = Number(serverless.functions?.aggregate?.memorySize ?? serverless.provider?.memorySize ?? 1024);
+
+  // 1. Cost at scale.
+  const days = await withDynamoDbLocal(async (endpoint) => {
+    const replays: DayReplay[] = [];
+    for (const agents of AGENTS) {
+      const tables = await tablesFor(endpoint, `day${agents}`);
+      const shape = { ...REALISTIC_DAY, sessions: DAY_SESSIONS, agents };
+      const began = Date.now();
+      replays.push(await replayDay(shape, tables, capacity.itemSize, `day${agents}`));
+      printError(`  (replayed ${agents} agents in ${((Date.now() - began) / 1000).toFixed(0)} s; load ${load()})`);
+    }
+    return replays;
+  });
+  if (days.length > 0) printReplays(days);
+  else print('\n1. Cost at scale: skipped (BENCH_AGENTS is empty)');
+  for (const day of days) problems.push(...day.problems.map((problem) => `${day.shape.agents} agents: ${problem}`));
+
+  // 2. Lag under npm start.
+  if (LAG_SECONDS > 0) {
+    const lag = await pushLag(LAG_SECONDS, LAG_RATE);
+    const ms = (values: number[], p: number) => `${(percentile(values, p) / 1000).toFixed(2)} s`;
+    print(
+      `\n2. Lag from push to visible in GET /reports/summary under npm start, ${LAG_RATE} pushes/s for ${LAG_SECONDS} s (load ${load()}):`,
+    );
+    print(
+      `  pushes ${lag.pushes}, stored ${lag.stored}, visible ${lag.visible}; npm start's stream poll every ${lag.pollMs} ms, summary polled every ~100 ms`,
+    );
+    for (const [why, count] of lag.refusals) print(`  pushed again after: ${why} (${count}x)`);
+    print(
+      `  push sent -> visible in the summary   p50 ${ms(lag.lagMs, 50)}  p99 ${ms(lag.lagMs, 99)}  max ${ms(lag.lagMs, 100)}   target p99 <= 5 s: ${verdict(lag.visible === lag.pushes && percentile(lag.lagMs, 99) <= LAG_TARGET_MS)}`,
+    );
+    print(`  of which: push sent -> stored (reply)  p50 ${ms(lag.replyMs, 50)}  p99 ${ms(lag.replyMs, 99)}`);
+    print(
+      `  one GET /reports/summary               p50 ${ms(lag.summaryMs, 50)}  p99 ${ms(lag.summaryMs, 99)}  (${lag.summaryMs.length} polls)`,
+    );
+    if (lag.stored !== lag.pushes || lag.visible !== lag.pushes) {
+      problems.push(`lag: ${lag.stored} of ${lag.pushes} pushes stored, ${lag.visible} visible`);
+    }
+  } else {
+    print('\n2. Lag under npm start: skipped (BENCH_LAG_SECONDS=0)');
+  }
+
+  // 3. 90 days in bulk, the summaries timed.
+  if (RANGE.days > 0) {
+    const range = await withDynamoDbLocal(async (endpoint) => {
+      const tables = await tablesFor(endpoint, 'range');
+      return seededRange(patientClient(), tables.ReportTable, RANGE);
+    });
+    print(
+      `\n3. GET /reports/summary over ${RANGE.days} days x ${RANGE.perDay} sessions a day (cdr, imcdr, videoCdr; 60 agents, 8 skill groups), ` +
+        `seeded with reportItemsOf: ${range.items} items in ${range.seedSeconds.toFixed(1)} s; ${RANGE.runs} timed runs after one warm-up (load ${load()}):`,
+    );
+    print('  query                              median ms   max ms   sessions   groups   target median <= 1 s');
+    for (const query of range.figures) {
+      print(
+        `  ${query.name.padEnd(34)} ${query.medianMs.toFixed(0).padStart(9)} ${query.maxMs.toFixed(0).padStart(8)} ${String(query.sessions).padStart(10)} ${String(query.groups).padStart(8)}   ${query.targeted ? verdict(query.medianMs <= ANSWER_TARGET_MS) : '(info)'}`,
+      );
+      const expected = query.name.startsWith(`${RANGE.days} days`) ? RANGE.days * RANGE.perDay : undefined;
+      if (expected !== undefined && query.sessions !== expected)
+        problems.push(`${query.name}: ${query.sessions} sessions of ${expected}`);
+    }
+  } else {
+    print('\n3. The seeded summaries: skipped (BENCH_DAYS=0)');
+  }
+
+  // 4. Cost per million pushes, at the first (realistic) size.
+  const [realistic] = days;
+  if (realistic) {
+    const lines = costPerMillion(realistic, capacity, memoryMb);
+    const total = lines.reduce((sum, line) => sum + line.dollars, 0);
+    print(
+      `\n4. Whole-system cost per million new cdr pushes at ${realistic.shape.agents} agents, ${capacity.PRICES.region} list prices ` +
+        `(DynamoDB on-demand $${(capacity.PRICES.dynamoDbWriteUnit * 1e6).toFixed(3)}/M WRU, $${(READ_UNIT_PRICE * 1e6).toFixed(3)}/M RRU; ` +
+        `Lambda arm64 $${capacity.PRICES.lambdaGbSecond}/GB-s + $${(capacity.PRICES.lambdaRequest * 1e6).toFixed(2)}/M requests at ${memoryMb} MB; ` +
+        `HTTP API $${(capacity.PRICES.httpApiRequest * 1e6).toFixed(2)}/M; Logs $${capacity.PRICES.logsIngestedGb}/GB):`,
+    );
+    for (const line of lines)
+      print(`  ${line.component.padEnd(44)} ${line.what.padEnd(52)} $${line.dollars.toFixed(2).padStart(6)}`);
+    print(`  ${'whole system'.padEnd(44)} ${''.padEnd(52)} $${total.toFixed(2).padStart(6)}`);
+  }
+
+  print(`\nbench:reports took ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${load()}`);
+  if (problems.length > 0) {
+    print(`NOT every push was counted once:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  } else {
+    print('every push was counted once: exit 0');
+  }
+}
+
 main().catch((error) => {
-  console.error(error);
+  printError(String(error?.stack ?? error));
   process.exit(1);
 });
