@@ -20,6 +20,7 @@ import {
   rollupItems,
   rollupPartition,
   rollupPointer,
+  rollupSortKey,
   SK,
 } from './report-layout';
 import type { DayState, ReportStore, Rollup, StoredContribution } from './report-store';
@@ -168,6 +169,35 @@ export class DynamoDbReportStore implements ReportStore {
       items.map((item) => ({
         DeleteRequest: { Key: { [PK]: item[PK] as Item[string], [SK]: item[SK] as Item[string] } },
       })),
+    );
+  }
+
+  async rollupChunksOf(
+    action: string,
+    view: View,
+    days: ReadonlyArray<{ readonly dayStart: number; readonly rollup: Rollup }>,
+  ) {
+    const keys = days.flatMap(({ dayStart, rollup }) =>
+      Array.from({ length: rollup.chunks[view] }, (_, chunk) => ({
+        [PK]: { S: rollupPartition(action, dayStart, rollup.token) },
+        [SK]: { S: rollupSortKey(view, chunk) },
+      })),
+    );
+    const dayOf = new Map(
+      days.map(({ dayStart, rollup }) => [rollupPartition(action, dayStart, rollup.token), dayStart]),
+    );
+    const found = new Map<number, Array<[string, string]>>();
+    for (const item of await batchGet(this.client, this.tableName, keys)) {
+      const dayStart = dayOf.get(item[PK]?.S ?? '');
+      if (dayStart === undefined) continue;
+      found.set(dayStart, [...(found.get(dayStart) ?? []), [item[SK]?.S ?? '', item.r?.S ?? '[]']]);
+    }
+    // BatchGetItem answers in any order: each day's chunks back in theirs.
+    return new Map(
+      [...found].map(([dayStart, chunks]) => [
+        dayStart,
+        chunks.sort(([a], [b]) => (a < b ? -1 : 1)).map(([, rows]) => rows),
+      ]),
     );
   }
 

@@ -55,4 +55,13 @@ export interface ReportStore {
   deleteRollup(action: string, dayStart: number, token: string): Promise<void>;
   /** A view's chunks of a rollup. */
   rollupChunks(action: string, dayStart: number, token: string, view: View): Promise<string[]>;
+  /**
+   * A view's chunks of several days' rollups at once, by the keys their states name (batched
+   * reads, not a query a day): per day, the chunks found, in order.
+   */
+  rollupChunksOf(
+    action: string,
+    view: View,
+    days: ReadonlyArray<{ readonly dayStart: number; readonly rollup: Rollup }>,
+  ): Promise<Map<number, string[]>>;
 }

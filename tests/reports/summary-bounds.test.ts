@@ -21,7 +21,7 @@ function storeWith(states: (day: number) => DayState | undefined) {
       asked.inFlight--;
       return [];
     },
-    rollupChunks: async () => [],
+    rollupChunksOf: async () => new Map(),
   } as unknown as ReportStore;
   return { store, asked };
 }
