@@ -52,6 +52,9 @@ export function createReconcileHandler({
   now = () => new Date(),
 }: ReconcileHandlerDependencies) {
   return async (_event?: unknown, _context?: Context) => {
+    // Per run: a warm container's counter still holds the last run's.
+    storedKeys.readUnits = 0;
+    storedKeys.requests = 0;
     try {
       const settings = reconcileSettings(env);
       const lookback = Number(env.RECONCILE_LOOKBACK_HOURS || DEFAULT_LOOKBACK_HOURS);
