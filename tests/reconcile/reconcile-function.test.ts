@@ -79,7 +79,7 @@ async function invoke(tcccEndpoint: string) {
   return { result, thrown, lines, metrics: emfMetrics(lines) };
 }
 
-const valueOf = (lines: Array<Record<string, any>>, name: string, action?: string) =>
+const metricValue = (lines: Array<Record<string, any>>, name: string, action?: string) =>
   lines.find((line) => name in line && (action === undefined ? !('action' in line) : line.action === action))?.[name];
 
 describe('the scheduled reconcile function, its keys put in SSM by docs/reconcile.md’s lines', () => {
@@ -113,11 +113,11 @@ describe('the scheduled reconcile function, its keys put in SSM by docs/reconcil
       expect(Math.abs(asked.EndTimeStamp - NOW)).toBeLessThan(120);
       expect(standIn.requests.every((r) => r.error === undefined)).toBe(true);
       const recordings = day.calls.reduce((n, call) => n + call.records.length, 0);
-      expect(valueOf(first.lines, 'ReconcileMissing', 'cdr')).toBe(12);
-      expect(valueOf(first.lines, 'ReconcileBackfilled', 'record')).toBe(recordings);
-      expect(valueOf(first.lines, 'ReconcileMissing', 'imcdr')).toBe(4);
-      expect(valueOf(first.lines, 'ReconcileMissing')).toBe(12 + recordings + 4);
-      expect(valueOf(first.lines, 'ReconcileFailures')).toBe(0);
+      expect(metricValue(first.lines, 'ReconcileMissing', 'cdr')).toBe(12);
+      expect(metricValue(first.lines, 'ReconcileBackfilled', 'record')).toBe(recordings);
+      expect(metricValue(first.lines, 'ReconcileMissing', 'imcdr')).toBe(4);
+      expect(metricValue(first.lines, 'ReconcileMissing')).toBe(12 + recordings + 4);
+      expect(metricValue(first.lines, 'ReconcileFailures')).toBe(0);
       // On exactly the metrics the alarms watch: namespace, name, dimension service alone.
       expect(first.metrics).toEqual(
         expect.arrayContaining([
@@ -130,8 +130,8 @@ describe('the scheduled reconcile function, its keys put in SSM by docs/reconcil
       expect(JSON.stringify(first.lines)).not.toMatch(/visitor|0086138/);
 
       const second = await invoke(endpoint);
-      expect(valueOf(second.lines, 'ReconcileMissing', 'cdr')).toBe(0);
-      expect(valueOf(second.lines, 'ReconcileBackfilled')).toBe(0);
+      expect(metricValue(second.lines, 'ReconcileMissing', 'cdr')).toBe(0);
+      expect(metricValue(second.lines, 'ReconcileBackfilled')).toBe(0);
     } finally {
       await standIn.stop();
     }
@@ -147,7 +147,7 @@ describe('the scheduled reconcile function, its keys put in SSM by docs/reconcil
     try {
       const failing = await invoke(endpoint);
       expect(failing.thrown).toBeUndefined();
-      expect(valueOf(failing.lines, 'ReconcileFailures')).toBe(1);
+      expect(metricValue(failing.lines, 'ReconcileFailures')).toBe(1);
     } finally {
       await standIn.stop();
     }
@@ -156,7 +156,7 @@ describe('the scheduled reconcile function, its keys put in SSM by docs/reconcil
     try {
       // Every page refused for its signature: reported per page, the run goes on and says so.
       const refused = await invoke(other);
-      expect(valueOf(refused.lines, 'ReconcileFailures')).toBe(2);
+      expect(metricValue(refused.lines, 'ReconcileFailures')).toBe(2);
       expect(wrongKeys.requests.map((r) => r.error)).toEqual([
         'AuthFailure.SignatureFailure',
         'AuthFailure.SignatureFailure',
