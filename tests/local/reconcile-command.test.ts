@@ -133,8 +133,11 @@ describe('npm run reconcile against npm start and the TCCC API stand-in, as docs
 
     // The lost call's push comes after all: it becomes current, the pulled one stays a version.
     await push('cdr', lost.cdr as Record<string, unknown>);
-    const current = await get(`/cdrs/${lost.sessionId}`);
-    expect(current.body.receipt.source).toBeUndefined();
+    const current = (await get(`/sessions/${lost.sessionId}`)).body.items.find(
+      (item: { action: string }) => item.action === 'cdr',
+    );
+    expect(current.record).toEqual(lost.cdr);
+    expect(current.receipt.source).toBeUndefined();
     const versions = await get(`/sessions/${lost.sessionId}/versions`);
     expect(
       versions.body.items
