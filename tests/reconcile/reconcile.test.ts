@@ -1,6 +1,9 @@
 import { decodeRecord } from '../../handler/decode/decode-push';
+import { loadSchema } from '../../handler/decode/generated/schemas';
 import { type PushType, pushTypeOf } from '../../handler/decode/push-registry';
 import { newRecordOf, receiptOf } from '../../handler/new-record';
+import { MAX_SPAN_SECONDS, spansOf } from '../../handler/reconcile/pull-lists';
+import { cdrOfTelCdr } from '../../handler/reconcile/pull-mapping';
 import { reconcile } from '../../handler/reconcile/reconcile';
 import { recordsWithoutCdr } from '../../handler/reconcile/records-without-cdr';
 import { StoredKeys } from '../../handler/reconcile/stored-keys';
@@ -385,5 +388,31 @@ describe('RateLimiter when throttled', () => {
       limiter.throttled();
     }
     expect(limiter.rate).toBe(1);
+  });
+});
+
+describe('spansOf', () => {
+  it('cuts a window into spans under TCCC’s 90 days, end to end, none overlapping', () => {
+    const day = 86_400;
+    expect(spansOf({ from: 0, to: day - 1 })).toEqual([{ from: 0, to: day - 1 }]);
+    const spans = spansOf({ from: 0, to: 200 * day });
+    expect(spans).toEqual([
+      { from: 0, to: MAX_SPAN_SECONDS },
+      { from: MAX_SPAN_SECONDS + 1, to: 2 * MAX_SPAN_SECONDS + 1 },
+      { from: 2 * MAX_SPAN_SECONDS + 2, to: 200 * day },
+    ]);
+    for (const span of spans) expect(span.to - span.from).toBeLessThan(90 * day);
+  });
+});
+
+describe('cdrOfTelCdr', () => {
+  it('keeps the documented fields, renames UUI to Uui, drops pull-only and null fields', async () => {
+    const { shape } = await loadSchema('cdr.v1');
+    const cdr = cdrOfTelCdr(
+      { SessionId: 's', EndStatusString: 'ok', EndStatus: 1, UUI: 'u', Remark: null, Time: 5, SeatUser: null },
+      7,
+      shape,
+    );
+    expect(cdr).toEqual({ SdkAppId: 7, SessionId: 's', EndStatusString: 'ok', Uui: 'u' });
   });
 });
