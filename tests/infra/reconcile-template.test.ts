@@ -92,7 +92,7 @@ describe('the scheduled reconcile in the packaged template', () => {
     });
   });
 
-  it('gives it a role allowed only what it calls: the index, BatchGetItem, PutItem, its two SSM parameters', () => {
+  it('gives it a role allowed only what it calls: the index, BatchGetItem, PutItem, the alarm topic, its two SSM parameters', () => {
     const { template } = withReconcile;
     expect(resource(template, 'ReconcileLambdaFunction').Properties.Role).toEqual({
       'Fn::GetAtt': ['ReconcileRole', 'Arn'],
@@ -109,12 +109,22 @@ describe('the scheduled reconcile in the packaged template', () => {
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::Join': ['', [table, '/index/byEndTime']] } },
       { Effect: 'Allow', Action: ['dynamodb:BatchGetItem'], Resource: table },
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: table },
+      { Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'AlarmTopic' } },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': ['AlarmTopicKey', 'Arn'] },
+      },
       {
         Effect: 'Allow',
         Action: ['ssm:GetParameter', 'ssm:GetParameters'],
         Resource: [parameter('api-secret-id'), parameter('api-secret-key')],
       },
     ]);
+    // A failed run reaches the alarm topic, like an alarm.
+    expect(resource(template, 'ReconcileLambdaFunction').Properties.DeadLetterConfig).toEqual({
+      TargetArn: { Ref: 'AlarmTopic' },
+    });
     expect(statements(template, 'ReconcileSchedulerRole')).toEqual([
       {
         Effect: 'Allow',
