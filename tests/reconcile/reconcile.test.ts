@@ -271,6 +271,35 @@ describe('reconcile', () => {
     expect((await store.currentRecords(call.sessionId, 'cdr'))[0]?.receipt.source).toBeUndefined();
   });
 
+  it('lists number-protected calls through DescribeProtectedTelCdr for the apps so configured, each call once', async () => {
+    const sdkAppId = newApp();
+    const day = tcccDay({ day: DAY, sdkAppId, calls: 4, chats: 0 });
+    // Under number protection TCCC blanks Caller/Callee; one call is in both lists.
+    const protectedCalls = day.telCdrs
+      .slice(1)
+      .map((call) => ({ ...call, Caller: '', Callee: '', ProtectedCaller: 'CDCD' }));
+    const { report, standIn } = await withStandIn(
+      { telCdrs: { [sdkAppId]: day.telCdrs.slice(0, 2) }, protectedTelCdrs: { [sdkAppId]: protectedCalls } },
+      {},
+      async (api, standIn) => ({
+        report: await reconcile(
+          { sdkAppIds: [sdkAppId], protectedSdkAppIds: [sdkAppId], window: WINDOW, dryRun: false },
+          deps(api),
+        ),
+        standIn,
+      }),
+    );
+    expect(standIn.requests.map((r) => r.action).sort()).toEqual([
+      'DescribeIMCdrList',
+      'DescribeProtectedTelCdr',
+      'DescribeTelCdr',
+    ]);
+    expect(report.types.cdr).toEqual({ found: 4, stored: 0, missing: 4, backfilled: 4 });
+    const [last] = await store.currentRecords(day.calls[3]?.sessionId as string, 'cdr');
+    expect(last?.receipt.pullApi).toBe('DescribeProtectedTelCdr');
+    expect(last?.record).not.toHaveProperty('ProtectedCaller');
+  });
+
   it('--dry-run writes nothing', async () => {
     const sdkAppId = newApp();
     const day = tcccDay({ day: DAY, sdkAppId, calls: 3, chats: 0 });
