@@ -1,14 +1,14 @@
 import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createReportHandler } from '../../handler/functions/reports';
+import type { Item } from '../../handler/aws/dynamodb';
 import { DAY } from '../../handler/common/utc-buckets';
+import { createReportHandler } from '../../handler/functions/reports';
+import { recordHash } from '../../handler/query/query-index';
+import { currentRecordKey } from '../../handler/records/item-layout';
+import { versionIdOf } from '../../handler/records/version-id';
 import { contributionOf } from '../../handler/reports/contribution';
 import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
 import { reportItemsOf } from '../../handler/reports/rebuild';
 import type { StoredContribution } from '../../handler/reports/report-store';
-import type { Item } from '../../handler/aws/dynamodb';
-import { currentRecordKey } from '../../handler/records/item-layout';
-import { recordHash } from '../../handler/query/query-index';
-import { versionIdOf } from '../../handler/records/version-id';
 import { ANSWERED_STATUSES, seededRandom, UNANSWERED_STATUSES } from './realistic-day';
 import { summaryOf } from './summary-request';
 

@@ -44,11 +44,22 @@ export async function sendConditional(operation: string, request: () => Promise<
   }
 }
 
+/** Told the read units of each response (a caller that measures its own cost, such as the reconcile). */
+export type CapacityObserver = (readUnits: number) => void;
+
 /** Every item a query matches, page by page. */
-export async function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Item[]> {
+export async function queryAll(
+  client: DynamoDBClient,
+  input: QueryCommandInput,
+  onCapacity?: CapacityObserver,
+): Promise<Item[]> {
   const items: Item[] = [];
+  const measured: QueryCommandInput = onCapacity ? { ...input, ReturnConsumedCapacity: 'TOTAL' } : input;
   await send('Query', async () => {
-    for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+    for await (const page of paginateQuery({ client }, measured)) {
+      items.push(...(page.Items ?? []));
+      onCapacity?.(page.ConsumedCapacity?.CapacityUnits ?? 0);
+    }
   });
   return items;
 }
@@ -75,7 +86,12 @@ export async function batchGet(
   client: DynamoDBClient,
   tableName: string,
   keys: readonly Item[],
-  options: { consistent?: boolean; projection?: string; names?: Record<string, string> } = {},
+  options: {
+    consistent?: boolean;
+    projection?: string;
+    names?: Record<string, string>;
+    onCapacity?: CapacityObserver;
+  } = {},
 ): Promise<Item[]> {
   const found: Item[] = [];
   for (let start = 0; start < keys.length; start += GET_BATCH) {
@@ -96,9 +112,11 @@ export async function batchGet(
                 ExpressionAttributeNames: options.names,
               },
             },
+            ...(options.onCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
           }),
         ),
       );
+      for (const used of output.ConsumedCapacity ?? []) options.onCapacity?.(used.CapacityUnits ?? 0);
       found.push(...(output.Responses?.[tableName] ?? []));
       pending = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
     }

@@ -90,7 +90,18 @@ function naturalKeyOf(type: PushType, record: Readonly<Record<string, unknown>>)
  */
 export async function decodePush(request: HttpRequest): Promise<DecodedPush> {
   const type = selectPushType(request.query);
-  const json = await decodeJsonObject(request);
+  return decodeRecord(type, request.query.version, await decodeJsonObject(request));
+}
+
+/**
+ * A JSON object of `type` checked as a push is (schema, storability) and placed: the push's
+ * path after its body is read, and the path of a record pulled from TCCC's API (reconcile/).
+ */
+export async function decodeRecord(
+  type: PushType,
+  version: string | undefined,
+  json: Record<string, unknown>,
+): Promise<DecodedPush> {
   const { validate, shape } = await loadSchema(type.schema);
   if (!validate(json)) {
     const problems = (validate.errors ?? []).map(describeSchemaError);
@@ -102,7 +113,7 @@ export async function decodePush(request: HttpRequest): Promise<DecodedPush> {
   const record = json as Readonly<Record<string, unknown>>;
   return {
     type,
-    version: request.query.version,
+    version,
     record,
     sessionId: record.SessionId as string,
     naturalKey: naturalKeyOf(type, record),

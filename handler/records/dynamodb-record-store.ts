@@ -6,7 +6,13 @@ import { readStoredItem } from './stored-item';
 import { outranks, type Rank } from './version-rank';
 
 function rankOfStored(version: { ordering: number; receipt: StoredRecord['receipt'] }): Rank {
-  return { ordering: version.ordering, receivedAt: version.receipt.receivedAt, versionId: version.receipt.versionId };
+  const { receipt } = version;
+  return {
+    pulled: receipt.source === 'pull',
+    ordering: version.ordering,
+    receivedAt: receipt.receivedAt,
+    versionId: receipt.versionId,
+  };
 }
 
 const fromItem = readStoredItem;

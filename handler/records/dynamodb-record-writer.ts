@@ -24,6 +24,7 @@ const VERSION_KEPT_ATTRIBUTE = 'versionKept';
 function rankOf(item: Item): Rank {
   const receipt = item.receipt?.M;
   return {
+    pulled: receipt?.source?.S === 'pull',
     ordering: Number(item.ordering?.N ?? Number.NEGATIVE_INFINITY),
     receivedAt: receipt?.receivedAt?.S ?? '',
     versionId: receipt?.versionId?.S ?? '',

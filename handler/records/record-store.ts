@@ -17,6 +17,12 @@ export interface Receipt {
   readonly unknownValuesOmitted?: number;
   /** When the push was replayed from the quarantine (receivedAt stays the original receipt). */
   readonly replayedAt?: string;
+  /**
+   * `pull`: not pushed, but backfilled by reconcile from TCCC's API (`pullApi`, receivedAt is
+   * when; requestId is TCCC's). A pulled version never outranks a pushed one (version-rank.ts).
+   */
+  readonly source?: 'pull';
+  readonly pullApi?: string;
 }
 
 import type { RecordBody } from '../push-types/record-body';
