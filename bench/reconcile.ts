@@ -5,10 +5,10 @@
 // session checked (as DynamoDB Local reports them), TCCC requests, what was backfilled, and the
 // cost per day of the schedule's default (hourly, over 6 hours), each with its target and PASS/FAIL.
 import path from 'node:path';
+import { createPatientDynamoDbClient } from '../handler/aws/dynamodb-client';
 import { decodeRecord } from '../handler/decode/decode-push';
 import { newRecordOf, receiptOf } from '../handler/intake/new-record';
 import { type PushType, pushTypeOf } from '../handler/push-types/push-registry';
-import { createReconcileDynamoDbClient } from '../handler/reconcile/dynamodb-client';
 import { reconcile } from '../handler/reconcile/reconcile';
 import { StoredKeys } from '../handler/reconcile/stored-keys';
 import { commonClientSend, createTcccApi } from '../handler/reconcile/tccc-api';
@@ -59,7 +59,7 @@ async function main() {
       AWS_SECRET_ACCESS_KEY: 'local',
     });
     const tables = await ensureLocalTables(db.endpoint, 'bench');
-    const client = createReconcileDynamoDbClient();
+    const client = createPatientDynamoDbClient();
     const writer = new DynamoDbRecordWriter(client, tables.CdrTable);
     const saves: Array<[string, Record<string, unknown>]> = [];
     for (const [i, call] of day.calls.entries()) {

@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
+import { createPatientDynamoDbClient } from '../handler/aws/dynamodb-client';
 import { costPerMillion, loadCapacityModule, READ_UNIT_PRICE } from './reports/cost-model';
 import { type DayReplay, replayDay } from './reports/day-replay';
 import { print, printError } from './reports/log-sink';
-import { patientClient } from './reports/patient-client';
 import { percentile, pushLag } from './reports/push-lag';
 import { REALISTIC_DAY } from './reports/realistic-day';
 import { seededRange } from './reports/seeded-range';
@@ -242,7 +242,7 @@ async function main() {
   if (RANGE.days > 0) {
     const range = await withDynamoDbLocal(async (endpoint) => {
       const tables = await tablesFor(endpoint, 'range');
-      return seededRange(patientClient(), tables.ReportTable, RANGE);
+      return seededRange(createPatientDynamoDbClient(), tables.ReportTable, RANGE);
     });
     print(
       `\n3. GET /reports/summary over ${RANGE.days} days x ${RANGE.perDay} sessions a day (cdr, imcdr, videoCdr; 60 agents, 8 skill groups), ` +

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type Item, scanPages } from '../../handler/aws/dynamodb';
-import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
+import { createDynamoDbClient, createPatientDynamoDbClient } from '../../handler/aws/dynamodb-client';
 import { DAY } from '../../handler/common/utc-buckets';
 import { createAggregateHandler } from '../../handler/functions/aggregate';
 import { createPushHandler } from '../../handler/functions/push';
@@ -14,7 +14,6 @@ import { inTurns } from '../../handler/reports/in-turns';
 import { StreamPoller } from '../../scripts/stream-poller';
 import { CapacityMeter, type ItemSize } from './capacity-meter';
 import { countingLogs, type LogAccount, newLogAccount } from './log-sink';
-import { patientClient } from './patient-client';
 import { type DaySession, type DayShape, nextMorning, sessionsOf } from './realistic-day';
 import { summaryOf } from './summary-request';
 
@@ -111,7 +110,7 @@ export async function replayDay(
   const pushMeter = new CapacityMeter(itemSize);
   const consumerMeter = new CapacityMeter(itemSize, invocation);
   const pushClient = pushMeter.attach(createDynamoDbClient());
-  const consumerClient = consumerMeter.attach(patientClient());
+  const consumerClient = consumerMeter.attach(createPatientDynamoDbClient());
   const push = createPushHandler({
     store: new DynamoDbRecordWriter(pushClient, tables.CdrTable),
     quarantine: new DynamoDbQuarantineStore(pushClient, tables.QuarantineTable),
@@ -146,7 +145,7 @@ export async function replayDay(
   if (stored !== sessions.length) problems.push(`${stored} of ${sessions.length} pushes stored`);
 
   // The stream as DynamoDB Local holds it, read once; handed over below in Lambda's batches.
-  const plain = patientClient();
+  const plain = createPatientDynamoDbClient();
   const streamed: DynamoDBRecord[] = [];
   await new StreamPoller(plain, tables.CdrTable, async (event: DynamoDBStreamEvent) => {
     streamed.push(...event.Records);
@@ -221,7 +220,7 @@ export async function replayDay(
 
 /** The summaries agree with what was pushed, and the closed day was rolled up. */
 async function checkCounts(shape: DayShape, tables: Tables, sessions: DaySession[]): Promise<string[]> {
-  const store = new DynamoDbReportStore(patientClient(), tables.ReportTable);
+  const store = new DynamoDbReportStore(createPatientDynamoDbClient(), tables.ReportTable);
   const report = createReportHandler({ reports: store, deployed: false });
   const day = (start: number) => ({
     from: new Date(start * 1000).toISOString(),
@@ -252,7 +251,11 @@ async function checkCounts(shape: DayShape, tables: Tables, sessions: DaySession
 }
 
 /** The largest report item of each kind (contribution, day state, rollup chunk), read back. */
-async function largestReportItems(client: ReturnType<typeof patientClient>, table: string, itemSize: ItemSize) {
+async function largestReportItems(
+  client: ReturnType<typeof createPatientDynamoDbClient>,
+  table: string,
+  itemSize: ItemSize,
+) {
   const kinds = new Map<string, number>();
   const kindOf = (item: Item) =>
     item.pk?.S?.startsWith('U#') ? 'rollup chunk' : item.sk?.S === '#day' ? 'day state' : 'contribution';

@@ -34,3 +34,23 @@ export function createDynamoDbClient(overrides: DynamoDBClientConfig = {}): Dyna
     ...overrides,
   });
 }
+
+/**
+ * A client for work off the push path (the stream consumer, the reconcile, operator commands):
+ * more attempts and room for bulk reads (a Query page of 1 MB, a BatchGetItem of 100 keys) that
+ * the push's 2 s per request would cut short, yet a request that hangs still ends
+ * (throwOnRequestTimeout). Their callers have minutes, not API Gateway's 29 s, and a failed
+ * batch or run is redone whole.
+ */
+export function createPatientDynamoDbClient(): DynamoDBClient {
+  return createDynamoDbClient({
+    maxAttempts: 5,
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 20_000,
+      throwOnRequestTimeout: true,
+      httpAgent: { keepAlive: true },
+      httpsAgent: { keepAlive: true },
+    },
+  });
+}

@@ -1,12 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createPatientDynamoDbClient } from '../aws/dynamodb-client';
 import { tableName } from '../aws/tables';
 import { causeOf } from '../common/errors';
 import { logger } from '../common/observability';
 import { SESSION_ACTIONS } from '../push-types/push-registry';
 import { DynamoDbCurrentVersions } from '../records/dynamodb-current-versions';
 import { applyChange, type CurrentVersions } from '../reports/apply-change';
-import { createConsumerClient } from '../reports/consumer-client';
 import { DynamoDbReportStore } from '../reports/dynamodb-report-store';
 import type { ReportStore } from '../reports/report-store';
 import { changeOf } from '../reports/stream-changes';
@@ -62,7 +62,7 @@ export function createAggregateHandler({ reports, versions, now = () => Date.now
 
 /** The consumer's stores on one patient client: the report table, and the record table for the version check. */
 function consumerStores() {
-  const client = createConsumerClient();
+  const client = createPatientDynamoDbClient();
   return {
     reports: new DynamoDbReportStore(client, tableName('reports')),
     versions: new DynamoDbCurrentVersions(client, tableName('records')),

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { createPatientDynamoDbClient } from '../aws/dynamodb-client';
 import { tableName } from '../aws/tables';
 import { causeOf } from '../common/errors';
 import { logger, metrics } from '../common/observability';
-import { createReconcileDynamoDbClient } from '../reconcile/dynamodb-client';
 import { RECONCILED_TYPES, reconcile } from '../reconcile/reconcile';
 import { recordsWithoutCdr } from '../reconcile/records-without-cdr';
 import { reconcileSettings, tcccApiSettings } from '../reconcile/settings';
@@ -103,7 +103,7 @@ export function createReconcileHandler({
   };
 }
 
-const client = createReconcileDynamoDbClient();
+const client = createPatientDynamoDbClient();
 export const handler = createReconcileHandler({
   // The TCCC keys are read per run (Powertools caches them 5 minutes): a rotation lands by the next.
   api: async () => createTcccApi(commonClientSend(await tcccApiSettings(process.env))),

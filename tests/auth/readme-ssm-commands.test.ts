@@ -6,7 +6,7 @@ import { countingStore, quarantineStore } from '../support/dynamodb';
 import { pushEvent, sampleRecord } from '../support/events';
 import { root, userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
-import { ssmStandIn } from '../support/ssm-stand-in';
+import { ssmOperatorEnv, ssmStandIn } from '../support/ssm-stand-in';
 import { basicHeader, tokenRequest } from './support';
 
 /**
@@ -37,16 +37,7 @@ beforeAll(async () => {
   }
   const endpoint = await SSM.start();
   process.env.AWS_ENDPOINT_URL_SSM = endpoint;
-  const { AWS_PROFILE: _profile, AWS_REGION: _region, ...env } = userEnv({});
-  operatorEnv = {
-    ...env,
-    AWS_ENDPOINT_URL_SSM: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-    AWS_DEFAULT_REGION: 'ap-southeast-1',
-    AWS_CONFIG_FILE: path.join(work, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-credentials'),
-  };
+  operatorEnv = ssmOperatorEnv(endpoint, work, userEnv({}));
 });
 afterAll(async () => {
   process.env.AWS_ENDPOINT_URL_SSM = previousEndpoint;

@@ -8,7 +8,7 @@ import { rawItems } from '../support/dynamodb';
 import { captureJsonLines, emfMetrics } from '../support/emf';
 import { userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
-import { ssmStandIn } from '../support/ssm-stand-in';
+import { ssmOperatorEnv, ssmStandIn } from '../support/ssm-stand-in';
 import { type Failure, tcccApiStandIn } from '../support/tccc-api-stand-in';
 import { tcccDay } from '../support/tccc-day';
 
@@ -34,16 +34,7 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   const endpoint = await SSM.start();
-  const { AWS_PROFILE: _profile, AWS_REGION: _region, ...env } = userEnv({});
-  operatorEnv = {
-    ...env,
-    AWS_ENDPOINT_URL_SSM: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-    AWS_DEFAULT_REGION: 'ap-southeast-1',
-    AWS_CONFIG_FILE: path.join(work, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-credentials'),
-  };
+  operatorEnv = ssmOperatorEnv(endpoint, work, userEnv({}));
   process.env.AWS_ENDPOINT_URL_SSM = endpoint;
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 /**
  * SSM Parameter Store as far as the README's `aws ssm` commands and the receiver use it
@@ -64,5 +65,23 @@ export function ssmStandIn(initial: Record<string, string> = {}, { refuse = [] a
         server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
       ),
     stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/**
+ * The operator's shell for the documented `aws ssm` lines: dummy credentials, a region, no
+ * profile and no config files of the machine's (in `work`), and the AWS CLI pointed at the
+ * stand-in at `endpoint` by the SDKs' own variable.
+ */
+export function ssmOperatorEnv(endpoint: string, work: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_PROFILE: _profile, AWS_REGION: _region, ...rest } = env;
+  return {
+    ...rest,
+    AWS_ENDPOINT_URL_SSM: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    AWS_DEFAULT_REGION: 'ap-southeast-1',
+    AWS_CONFIG_FILE: path.join(work, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-credentials'),
   };
 }
