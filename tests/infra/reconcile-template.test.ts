@@ -10,7 +10,7 @@ let withReconcile: Packaged;
 let without: Packaged;
 beforeAll(async () => {
   const env = (extra: NodeJS.ProcessEnv) => {
-    const base = offlineEnv({ TCCC_AUTH: 'basic', ...extra });
+    const base = offlineEnv({ TCCC_AUTH: 'basic', ALARM_EMAIL: 'oncall@example.com', ...extra });
     for (const name of [
       'TCCC_SDK_APP_IDS',
       'TCCC_PROTECTED_SDK_APP_IDS',
@@ -167,7 +167,10 @@ describe('the scheduled reconcile in the packaged template', () => {
 
   it('refuses a malformed setting at package time', async () => {
     await expect(
-      slsPackage(offlineEnv({ TCCC_AUTH: 'basic', TCCC_SDK_APP_IDS: '1400000001;rm -rf' }), 'bad-reconcile'),
+      slsPackage(
+        offlineEnv({ TCCC_AUTH: 'basic', ALARM_EMAIL: 'oncall@example.com', TCCC_SDK_APP_IDS: '1400000001;rm -rf' }),
+        'bad-reconcile',
+      ),
     ).rejects.toThrow(/TCCC_SDK_APP_IDS=.* is not a comma-separated list of SdkAppIds/);
   }, 120_000);
 });
