@@ -16,7 +16,7 @@ const schemaDir = path.join(root, 'schemas');
 const outDir = path.join(root, 'handler', 'push-types', 'generated');
 
 /** Annotation keywords of ours that ajv must accept but not enforce. */
-const ANNOTATION_KEYWORDS = ['x-known-values', 'x-personal-data'];
+const ANNOTATION_KEYWORDS = ['x-known-values', 'x-personal-data', 'x-identifier'];
 /** Keywords describeShape cannot see through: a schema using them would lose its shape silently. */
 const UNSUPPORTED_SHAPE_KEYWORDS = [
   '$ref',
@@ -50,8 +50,8 @@ if (clash) throw new Error(`two schemas share the title ${clash}: each names a g
 /**
  * The documented shape, for spotting what TCCC added after the schema was written:
  * the known property names of each object, the x-known-values of each string (or
- * integer), and which fields hold personal data (x-personal-data), to keep them out
- * of the logs. A `type` list such as ["array", "null"] needs nothing here: the shape
+ * integer), which fields hold personal data (x-personal-data), to keep them out
+ * of the logs, and which of those find a person (x-identifier: docs/privacy.md). A `type` list such as ["array", "null"] needs nothing here: the shape
  * never looks at types, and findNovelties walks only the values that are there.
  */
 function describeShape(schema, file) {
@@ -68,6 +68,7 @@ function describeShape(schema, file) {
     }
     if (node['x-known-values']) out.knownValues = Object.keys(node['x-known-values']);
     if (node['x-personal-data']) out.personal = true;
+    if (node['x-identifier']) out.identifier = true;
     if (node.items) out.items = shape(node.items, `${pointer}/items`);
     return out;
   };

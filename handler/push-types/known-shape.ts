@@ -11,6 +11,11 @@ export interface KnownShape {
   knownValues?: readonly string[];
   /** Personal data (x-personal-data): never written to a log. */
   personal?: boolean;
+  /**
+   * A personal field whose value finds its person (x-identifier): a phone number or a user id,
+   * which erasure is asked by (handler/privacy/identifiers.ts).
+   */
+  identifier?: boolean;
 }
 
 export const REDACTED = '[redacted]';

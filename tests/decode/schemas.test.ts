@@ -71,6 +71,21 @@ const PERSONAL_FIELDS: Record<SchemaName, string[]> = {
   'voicemail.v1': ['EndpointUser', 'RecordURL'],
 };
 
+const SEAT_USER_IDENTIFIERS = ['Mail', 'Phone', 'UserId'].map((field) => `SeatUser/${field}`);
+/** The personal fields a person is found by (x-identifier, docs/privacy.md): phone numbers and user ids. */
+const IDENTIFIER_FIELDS: Record<SchemaName, string[]> = {
+  'cdr.v1': [
+    'Caller',
+    'Callee',
+    ...SEAT_USER_IDENTIFIERS,
+    ...['Mail', 'Phone', 'TransferFrom', 'TransferTo'].map((field) => `ServeParticipants/items/${field}`),
+  ],
+  'imcdr.v1': ['UserId', ...SEAT_USER_IDENTIFIERS],
+  'video-cdr.v1': ['UserId', ...SEAT_USER_IDENTIFIERS],
+  'record.v1': ['EndpointUser'],
+  'voicemail.v1': ['EndpointUser'],
+};
+
 /** Every schema's validator and shape, loaded as the handler loads them (one chunk each when bundled). */
 const compiled = {} as Record<SchemaName, CompiledSchema>;
 beforeAll(async () => {
@@ -488,6 +503,7 @@ const ALLOWED_KEYWORDS = new Set([
   'maxLength',
   'x-known-values',
   'x-personal-data',
+  'x-identifier',
 ]);
 
 describe.each(schemaFiles)('schemas/%s follows the rules video-cdr.v1 set', (file) => {
@@ -571,5 +587,18 @@ describe.each(schemaFiles)('schemas/%s follows the rules video-cdr.v1 set', (fil
     );
     for (const field of PERSONAL_FIELDS[name])
       expect({ field, personal: personal.has(field) }).toEqual({ field, personal: true });
+  });
+
+  it('marks exactly the phone numbers and user ids as identifiers, each one personal data, with true only', () => {
+    const path = (pointer: string) => pointer.replace(/^#\/properties\//, '').replace(/\/properties\//g, '/');
+    const marked = nodes.filter(({ node }) => 'x-identifier' in node);
+    for (const { pointer, node } of marked) {
+      expect({ pointer, identifier: node['x-identifier'], personal: node['x-personal-data'] }).toEqual({
+        pointer,
+        identifier: true,
+        personal: true,
+      });
+    }
+    expect(marked.map(({ pointer }) => path(pointer)).sort()).toEqual([...IDENTIFIER_FIELDS[name]].sort());
   });
 });
