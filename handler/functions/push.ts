@@ -26,6 +26,14 @@ const QUARANTINED: ReadonlySet<ErrCodeName> = new Set([
   'BODY_TOO_LARGE',
 ]);
 
+/** ErrCode 0 in every case: TCCC stops retrying. An erased record is answered so, and nothing is kept (docs/privacy.md). */
+const OK_MESSAGE: Readonly<Record<SaveOutcome, string>> = {
+  stored: 'ok: stored',
+  'stored-older': 'ok: stored',
+  duplicate: 'ok: already stored',
+  erased: 'ok: erased',
+};
+
 export interface PushDependencies {
   readonly store: RecordWriter;
   readonly quarantine: QuarantineWriter;
@@ -80,7 +88,7 @@ export function createPushHandler({
       });
     }
     const outcome: SaveOutcome = await store.save(newRecordOf(push, receipt));
-    countMetric(outcome === 'duplicate' ? METRIC.duplicate : METRIC.accepted, { action });
+    countMetric(outcome === 'duplicate' || outcome === 'erased' ? METRIC.duplicate : METRIC.accepted, { action });
     identifyOnMetricsLine({
       requestId: request.requestId,
       pushId: request.headers['x-tccc-push-uuid'],
@@ -88,7 +96,7 @@ export function createPushHandler({
       outcome,
     });
     if (debugging) logger.debug(`push ${outcome}`, { outcome });
-    return envelopeReply('OK', outcome === 'duplicate' ? 'ok: already stored' : 'ok: stored');
+    return envelopeReply('OK', OK_MESSAGE[outcome]);
   }
 
   async function keepInQuarantine(request: HttpRequest, refusal: Refusal, receivedAt: Date): Promise<void> {

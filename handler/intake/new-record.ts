@@ -2,8 +2,10 @@
 
 import { MAX_RECEIPT_NOVELTIES, MAX_RECEIPT_POINTER_CHARS } from '../common/limits';
 import type { DecodedPush } from '../decode/decode-push';
+import { PUSH_TYPES } from '../push-types/push-registry';
 import { indexAttributesOf } from '../query/index-attributes';
 import type { NewRecord, Receipt } from '../records/record-store';
+import { expiresAtOf, type RetentionPolicy, retentionPolicyOf } from '../records/retention';
 
 /** At most MAX_RECEIPT_POINTER_CHARS, never cutting a surrogate pair in two (DynamoDB keeps valid text only). */
 function shortened(pointer: string): string {
@@ -43,8 +45,26 @@ export function receiptOf(
   };
 }
 
-/** Where the store keeps a decoded push: the registry's key and ordering, the receipt beside it. */
-export function newRecordOf(push: DecodedPush, receipt: Receipt): NewRecord {
+let configured: RetentionPolicy | undefined;
+/** This process's retention settings (RETENTION_DAYS...), read once from its environment. */
+export function configuredRetention(): RetentionPolicy {
+  configured ??= retentionPolicyOf(
+    process.env,
+    PUSH_TYPES.map((type) => type.action),
+  );
+  return configured;
+}
+
+/**
+ * Where the store keeps a decoded push: the registry's key and ordering, the receipt beside it,
+ * and when its retention ends, counted from its receipt (a replay keeps the original one).
+ */
+export function newRecordOf(
+  push: DecodedPush,
+  receipt: Receipt,
+  retention: RetentionPolicy = configuredRetention(),
+): NewRecord {
+  const expiresAt = expiresAtOf(retention, push.type.action, receipt.receivedAt);
   return {
     sessionId: push.sessionId,
     action: push.type.action,
@@ -53,5 +73,6 @@ export function newRecordOf(push: DecodedPush, receipt: Receipt): NewRecord {
     record: push.record,
     receipt,
     indexAttributes: indexAttributesOf(push.type, push),
+    ...(expiresAt !== undefined && { expiresAt }),
   };
 }

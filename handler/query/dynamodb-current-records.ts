@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { batchGet, type Item, queryAll } from '../aws/dynamodb';
-import { RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
+import { isTombstone, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
 import type { RecordBody } from '../records/record-store';
 import { readStoredItem } from '../records/stored-item';
 import { endPartitionKey, padSeconds, QUERY_ATTRIBUTE, QUERY_INDEX, SHARDS, utcDayOf } from './query-index';
@@ -51,6 +51,7 @@ export class DynamoDbCurrentRecords {
     );
     const items = await batchGet(this.client, this.tableName, keys, { consistent: true });
     return items
+      .filter((item) => !isTombstone(item))
       .map((item): CurrentRecord => {
         const stored = readStoredItem(item);
         return {

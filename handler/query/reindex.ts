@@ -2,7 +2,12 @@ import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from '@aw
 import { toAttributeMap } from '../aws/attribute-values';
 import { scanPages, sendConditional } from '../aws/dynamodb';
 import { pushTypeOf } from '../push-types/push-registry';
-import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
+import {
+  currentKeyPrefix,
+  ERASED_AT_ATTRIBUTE,
+  RECORD_KEY_ATTRIBUTE,
+  SESSION_ID_ATTRIBUTE,
+} from '../records/item-layout';
 import { readStoredItem } from '../records/stored-item';
 import { indexAttributesOf } from './index-attributes';
 import { QUERY_ATTRIBUTE } from './query-index';
@@ -25,8 +30,13 @@ export async function reindexCurrentItems(client: DynamoDBClient, tableName: str
   let skipped = 0;
   const pages = scanPages(client, {
     TableName: tableName,
-    FilterExpression: 'begins_with(#key, :current) AND attribute_not_exists(#sort)',
-    ExpressionAttributeNames: { '#key': RECORD_KEY_ATTRIBUTE, '#sort': QUERY_ATTRIBUTE.sort },
+    // A tombstone (an erased record) has no index keys, and gets none.
+    FilterExpression: 'begins_with(#key, :current) AND attribute_not_exists(#sort) AND attribute_not_exists(#erased)',
+    ExpressionAttributeNames: {
+      '#key': RECORD_KEY_ATTRIBUTE,
+      '#sort': QUERY_ATTRIBUTE.sort,
+      '#erased': ERASED_AT_ATTRIBUTE,
+    },
     ExpressionAttributeValues: { ':current': { S: currentKeyPrefix() } },
   });
   for await (const page of pages) {

@@ -1,6 +1,12 @@
 import { type Item, queryAll } from '../aws/dynamodb';
 import { DynamoDbRecordWriter } from './dynamodb-record-writer';
-import { currentKeyPrefix, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE, versionKeyPrefix } from './item-layout';
+import {
+  currentKeyPrefix,
+  isTombstone,
+  RECORD_KEY_ATTRIBUTE,
+  SESSION_ID_ATTRIBUTE,
+  versionKeyPrefix,
+} from './item-layout';
 import type { RecordStore, StoredRecord } from './record-store';
 import { readStoredItem } from './stored-item';
 import { outranks, type Rank } from './version-rank';
@@ -48,13 +54,15 @@ export class DynamoDbRecordStore extends DynamoDbRecordWriter implements RecordS
       .map(({ ordering: _ordering, ...stored }) => stored);
   }
 
+  /** The session's items under a prefix, erased records' tombstones left out. */
   private async query(sessionId: string, keyPrefix: string): Promise<Item[]> {
-    return queryAll(this.client, {
+    const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: '#session = :session AND begins_with(#key, :prefix)',
       ExpressionAttributeNames: { '#session': SESSION_ID_ATTRIBUTE, '#key': RECORD_KEY_ATTRIBUTE },
       ExpressionAttributeValues: { ':session': { S: sessionId }, ':prefix': { S: keyPrefix } },
       ConsistentRead: true,
     });
+    return items.filter((item) => !isTombstone(item));
   }
 }

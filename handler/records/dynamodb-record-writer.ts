@@ -10,7 +10,14 @@ import type { Item } from '../aws/dynamodb';
 import { STORAGE_BUDGET_MS } from '../aws/dynamodb-client';
 import { storageError } from '../aws/storage-errors';
 import { StorageUnavailable } from '../common/errors';
-import { currentRecordKey, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE, versionRecordKey } from './item-layout';
+import {
+  currentRecordKey,
+  EXPIRES_AT_ATTRIBUTE,
+  isTombstone,
+  RECORD_KEY_ATTRIBUTE,
+  SESSION_ID_ATTRIBUTE,
+  versionRecordKey,
+} from './item-layout';
 import type { NewRecord, RecordWriter, SaveOutcome } from './record-store';
 import { versionIdOf } from './version-id';
 import { outranks, type Rank } from './version-rank';
@@ -97,6 +104,7 @@ export class DynamoDbRecordWriter implements RecordWriter {
       ordering: input.ordering,
       record: input.record,
       receipt: { ...input.receipt, versionId },
+      [EXPIRES_AT_ATTRIBUTE]: input.expiresAt,
     });
     const head = await this.putIfAbsent(
       { ...version, ...toAttributeMap(input.indexAttributes ?? {}) },
@@ -104,6 +112,8 @@ export class DynamoDbRecordWriter implements RecordWriter {
       deadline,
     );
     if (head === undefined) return 'stored';
+    // Erased (docs/privacy.md): nothing of it is stored again, whatever version comes.
+    if (isTombstone(head)) return 'erased';
     if (rankOf(head).versionId === versionId) return 'duplicate';
     return this.saveOtherVersion(input, version, head, deadline);
   }
@@ -146,6 +156,8 @@ export class DynamoDbRecordWriter implements RecordWriter {
         deadline,
       );
       if (replaced === undefined) return known ? 'duplicate' : 'stored';
+      // Erased meanwhile: the version item just kept goes with the erasure's second look.
+      if (isTombstone(replaced)) return 'erased';
       current = replaced;
     }
   }
@@ -201,15 +213,17 @@ export class DynamoDbRecordWriter implements RecordWriter {
     }
   }
 
-  /** An item's attributes without its keys and query-index attributes: what a version keeps. */
+  /** An item's attributes without its keys and query-index attributes: what a version keeps (its expiry too). */
   private withoutKeys(item: Item): Item {
     const { action, ordering, record, receipt } = item;
+    const expiresAt = item[EXPIRES_AT_ATTRIBUTE];
     return {
       [SESSION_ID_ATTRIBUTE]: item[SESSION_ID_ATTRIBUTE] as AttributeValue,
       action,
       ordering,
       record,
       receipt,
+      ...(expiresAt && { [EXPIRES_AT_ATTRIBUTE]: expiresAt }),
     } as Item;
   }
 }

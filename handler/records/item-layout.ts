@@ -23,3 +23,14 @@ export const currentRecordKey = (action: string, naturalKey: string): string =>
   `${CURRENT_PREFIX}${action}#${naturalKey}`;
 export const versionRecordKey = (action: string, naturalKey: string, versionId: string): string =>
   `${VERSION_PREFIX}${action}#${naturalKey}#${versionId}`;
+
+/**
+ * An erased record's current item, its tombstone (docs/privacy.md): the keys, `action` and
+ * `erasedAt`, nothing of the record. It answers a later push of that record "ok: erased"
+ * (the push's conditional write meets it), and every reader passes over it.
+ */
+export const ERASED_AT_ATTRIBUTE = 'erasedAt';
+export const isTombstone = (item: Record<string, unknown>): boolean => item[ERASED_AT_ATTRIBUTE] !== undefined;
+
+/** When DynamoDB's TTL deletes the item (Unix seconds): a record's retention (retention.ts). */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';

@@ -45,6 +45,8 @@ export interface NewRecord {
   readonly receipt: Receipt;
   /** Extra top-level attributes of the current version only (query-index keys); never of older versions. */
   readonly indexAttributes?: Readonly<Record<string, string | number>>;
+  /** When its retention ends (Unix seconds, retention.ts), stamped on each of its items; absent: kept forever. */
+  readonly expiresAt?: number;
 }
 
 /** One version of a record, as stored and as the read routes answer it. */
@@ -60,9 +62,10 @@ export interface StoredRecord {
 /**
  * - `stored`: a new version that became the record's current version;
  * - `stored-older`: a new version kept, but a stored one ranks higher and stays current;
- * - `duplicate`: this exact record was already stored; nothing new was kept.
+ * - `duplicate`: this exact record was already stored; nothing new was kept;
+ * - `erased`: the record was erased (a tombstone holds its place); nothing was kept.
  */
-export type SaveOutcome = 'stored' | 'stored-older' | 'duplicate';
+export type SaveOutcome = 'stored' | 'stored-older' | 'duplicate' | 'erased';
 
 /**
  * Writes records. `save` resolves only once the record is durable; it rejects with
