@@ -5,6 +5,7 @@ export const TABLE_ENV = {
   records: 'CDR_TABLE_NAME',
   quarantine: 'QUARANTINE_TABLE_NAME',
   reports: 'REPORT_TABLE_NAME',
+  privacy: 'PRIVACY_TABLE_NAME',
 } as const;
 
 /** A table's name from the function's environment; a deployment without it is misconfigured. */
