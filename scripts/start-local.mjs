@@ -98,6 +98,7 @@ try {
       ...localEnv(db.endpoint),
       CDR_TABLE_NAME: tables.CdrTable,
       REPORT_TABLE_NAME: tables.ReportTable,
+      PRIVACY_TABLE_NAME: tables.PrivacyTable,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
