@@ -12,13 +12,27 @@ export function option(args: string[], name: string): string | undefined {
 }
 
 /** The tables' names for `stage`, resolved from infra/ as the deployment resolves them. */
-function tableNames(stage: string): { records: string; quarantine: string; reports: string } {
+function tableNames(stage: string): { records: string; quarantine: string; reports: string; privacy: string } {
   const names = Object.fromEntries(tableDefinitions(stage).map((table) => [table.logicalId, table.TableName]));
   return {
     records: names.CdrTable as string,
     quarantine: names.QuarantineTable as string,
     reports: names.ReportTable as string,
+    privacy: names.PrivacyTable as string,
   };
+}
+
+/** Against a deployed stage: --stage without --endpoint (the operator's AWS credentials). */
+export const deployedStage = (args: string[]): string | undefined =>
+  option(args, '--endpoint') === undefined ? option(args, '--stage') : undefined;
+
+/**
+ * The environment a command reads the stage's secrets from: SSM under the stage's path
+ * (serverless.yml's custom.secretsPath) with --stage, the shell's TCCC_* variables otherwise.
+ */
+export function operatorSecretsEnv(args: string[], env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const stage = deployedStage(args);
+  return { ...env, TCCC_SECRETS_PATH: stage ? `/tccc-cdr-receiver/${stage}/` : '' };
 }
 
 export function operatorTables(args: string[]): {
@@ -26,6 +40,7 @@ export function operatorTables(args: string[]): {
   records: string;
   quarantine: string;
   reports: string;
+  privacy: string;
 } {
   const stage = option(args, '--stage');
   const region = option(args, '--region');

@@ -11,7 +11,7 @@ import { reconcileSettings, tcccApiSettings } from '../handler/reconcile/setting
 import { StoredKeys } from '../handler/reconcile/stored-keys';
 import { commonClientSend, createTcccApi } from '../handler/reconcile/tccc-api';
 import { DynamoDbRecordWriter } from '../handler/records/dynamodb-record-writer';
-import { operatorTables, option } from './operator-stores';
+import { operatorSecretsEnv, operatorTables, option } from './operator-stores';
 
 function instant(args: string[], name: string): number {
   const text = option(args, name);
@@ -26,15 +26,13 @@ async function main() {
   const from = instant(args, '--from');
   const to = instant(args, '--to');
   if (to <= from) throw new Error('--to must be after --from');
-  const stage = option(args, '--stage');
   const region = option(args, '--region');
   if (region) process.env.AWS_REGION = region;
   const settings = reconcileSettings(process.env);
   // With --stage, the keys come from the stage's SSM parameters unless the shell gives them.
-  const secretsEnv =
-    stage && !process.env.TCCC_API_SECRET_ID
-      ? { ...process.env, TCCC_SECRETS_PATH: `/tccc-cdr-receiver/${stage}/` }
-      : { ...process.env, TCCC_SECRETS_PATH: '' };
+  const secretsEnv = process.env.TCCC_API_SECRET_ID
+    ? { ...process.env, TCCC_SECRETS_PATH: '' }
+    : operatorSecretsEnv(args);
   const api = createTcccApi(commonClientSend(await tcccApiSettings(secretsEnv)));
   const { client, records } = operatorTables(args);
   const storedKeys = new StoredKeys(client, records);

@@ -1,0 +1,138 @@
+// `npm run erase`: erases one person's records everywhere (docs/privacy.md).
+//   --phone <number> | --user <id> | --session <SessionId>   who or what; [--dry-run] lists only
+//   --audit                                                   prints the audit trail
+// Against npm start's DynamoDB Local by default; --stage S [--region R] for a deployed stage
+// (your AWS credentials, the PrivacyOperatorPolicy); --endpoint URL for another DynamoDB Local.
+// Prints SessionIds, push types and counts, never the personal values asked for or found.
+
+import { escapeControls } from '../handler/common/escape';
+import { DAY, dayOf } from '../handler/common/utc-buckets';
+import { appendAudit, auditDaysOf, readAudit } from '../handler/privacy/audit-trail';
+import { type ErasedRecord, Erasure, type ErasurePlan, type Subject } from '../handler/privacy/erasure';
+import { DynamoDbCurrentRecords } from '../handler/query/dynamodb-current-records';
+import { DynamoDbCurrentVersions } from '../handler/records/dynamodb-current-versions';
+import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
+import { recount } from '../handler/reports/recount';
+import { operatorTables, option } from './operator-stores';
+import { operatorHashKey, operatorIdentity } from './privacy-operator';
+
+const USAGE =
+  'usage: npm run erase -- --phone <number> | --user <id> | --session <SessionId> [--dry-run] | --audit  [--stage S --region R | --endpoint URL]';
+
+function subjectOf(args: string[]): Subject | undefined {
+  const asked = (['phone', 'user', 'session'] as const)
+    .filter((kind) => args.includes(`--${kind}`))
+    .map((kind) => ({ kind, value: option(args, `--${kind}`) ?? '' }));
+  if (asked.length !== 1 || !asked[0]?.value || asked[0].value.startsWith('--')) return undefined;
+  return asked[0] as Subject;
+}
+
+const plain = (text: string) => escapeControls(text);
+
+function totalsOf(plan: ErasurePlan) {
+  const totals = { sessions: plan.sessions.length, records: 0, versions: 0, quarantine: plan.quarantineIds.length };
+  for (const session of plan.sessions) {
+    for (const counts of Object.values(session.types)) {
+      totals.records += counts.current;
+      totals.versions += counts.versions;
+    }
+  }
+  return totals;
+}
+
+function report(plan: ErasurePlan, verb: string): void {
+  for (const session of plan.sessions) {
+    const types = Object.entries(session.types);
+    for (const [action, counts] of types) {
+      console.log(
+        `${plain(session.sessionId)}  ${action}  ${counts.current} current, ${counts.versions} older version(s)`,
+      );
+    }
+    if (types.length === 0)
+      console.log(`${plain(session.sessionId)}  nothing stored${session.alreadyErased ? ' (erased before)' : ''}`);
+  }
+  for (const id of plan.quarantineIds) console.log(`quarantine ${plain(id)}`);
+  const totals = totalsOf(plan);
+  console.log(
+    `${verb}: ${totals.sessions} session(s), ${totals.records} record(s), ${totals.versions} older version(s), ${totals.quarantine} quarantine entr${totals.quarantine === 1 ? 'y' : 'ies'}`,
+  );
+}
+
+async function printAudit(args: string[]): Promise<void> {
+  const { client, privacy } = operatorTables(args);
+  for (const entry of await readAudit(client, privacy)) {
+    const counts = Object.entries(entry.counts)
+      .map(([name, count]) => `${name}=${count}`)
+      .join(' ');
+    const asked = entry.asked ? `${entry.asked.kind}#${entry.asked.hash}` : '-';
+    console.log(
+      `${entry.at}  ${plain(entry.who)}  ${entry.command}${entry.dryRun ? ' (dry run)' : ''}  ${asked}  ${counts}`,
+    );
+    for (const session of entry.sessions ?? []) {
+      const types = Object.entries(session.types).map(([action, n]) => `${action} ${n.current}+${n.versions}`);
+      console.log(`    ${plain(session.sessionId)}  ${types.join(', ')}`);
+    }
+    if (entry.sessionsOmitted) console.log(`    and ${entry.sessionsOmitted} more session(s)`);
+  }
+}
+
+/** The erased sessions leave the reports' figures (docs/privacy.md): their days are recounted, rollups included. */
+async function recountDays(args: string[], erased: readonly ErasedRecord[]): Promise<number> {
+  const tables = operatorTables(args);
+  const deps = {
+    reports: new DynamoDbReportStore(tables.client, tables.reports),
+    records: new DynamoDbCurrentRecords(tables.client, tables.records),
+    versions: new DynamoDbCurrentVersions(tables.client, tables.records),
+    now: () => Date.now() / 1000,
+  };
+  const days = new Set(erased.map(({ action, ordering }) => `${action} ${dayOf(ordering)}`));
+  for (const day of days) {
+    const [action = '', start = '0'] = day.split(' ');
+    await recount(deps, action, Number(start), Number(start) + DAY);
+  }
+  return days.size;
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.includes('--audit')) {
+    await printAudit(args);
+    return 0;
+  }
+  const subject = subjectOf(args);
+  if (!subject) {
+    console.error(USAGE);
+    return 2;
+  }
+  const dryRun = args.includes('--dry-run');
+  const keepAuditDays = auditDaysOf(process.env);
+  const tables = operatorTables(args);
+  const [key, who] = await Promise.all([operatorHashKey(args), operatorIdentity(args)]);
+  const erasure = new Erasure(tables, key);
+  const plan = await erasure.plan(subject);
+  const erased = dryRun ? [] : await erasure.erase(plan);
+  report(plan, dryRun ? 'would erase' : 'erased');
+  if (erased.length > 0) console.log(`reports: ${await recountDays(args, erased)} day(s) recounted without them`);
+  await appendAudit(
+    tables.client,
+    tables.privacy,
+    {
+      at: new Date().toISOString(),
+      who,
+      command: 'erase',
+      dryRun,
+      asked: { kind: subject.kind, hash: plan.askedHash },
+      sessions: plan.sessions.map(({ sessionId, types }) => ({ sessionId, types })),
+      counts: totalsOf(plan),
+    },
+    keepAuditDays,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`npm run erase: ${escapeControls(error.message)}`);
+    process.exit(1);
+  },
+);
