@@ -61,7 +61,9 @@ function report(plan: ErasurePlan, verb: string): void {
 async function printAudit(args: string[]): Promise<void> {
   const { client, privacy } = operatorTables(args);
   for (const entry of await readAudit(client, privacy)) {
+    // Alphabetical: a stored map keeps no order.
     const counts = Object.entries(entry.counts)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, count]) => `${name}=${count}`)
       .join(' ');
     const asked = entry.asked ? `${entry.asked.kind}#${entry.asked.hash}` : '-';
