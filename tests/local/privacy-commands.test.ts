@@ -246,9 +246,7 @@ describe('docs/privacy.md: erasing one person everywhere, through npm start and 
     expect(runs[0]).toMatch(
       / {2}local:\S+ {2}erase \(dry run\) {2}phone#[0-9a-f]{32} {2}quarantine=1 records=6 sessions=4 versions=2$/,
     );
-    expect(runs[1]).toMatch(
-      / {2}erase {2}phone#[0-9a-f]{32} {2}quarantine=1 records=6 sessions=4 versions=2$/,
-    );
+    expect(runs[1]).toMatch(/ {2}erase {2}phone#[0-9a-f]{32} {2}quarantine=1 records=6 sessions=4 versions=2$/);
     expect(runs[0]?.split('  ')[3]).toBe(runs[1]?.split('  ')[3]);
     expect(audit.stdout).toContain(`    ${voice}  cdr 1+2, record 2+0`);
     const entries = (await scan(TABLES.privacy)).filter((item) => item.pk === 'AUDIT');

@@ -10,8 +10,9 @@ export default async function globalSetup() {
   // Queries and reports read whole time ranges and the table's stream: theirs alone.
   // The prod stage's tables stand in for a deployed stage's: tests/scripts/deployed-stage-commands.test.ts
   // alone uses them (its commands scan whole tables), through the SDK's endpoint variable.
-  // tests/reports/stream-poller.test.ts reads a whole stream: its own too.
-  const [tables, fuzzTables, reportTables, pollerTables, boundedTables] = await Promise.all([
+  // tests/reports/stream-poller.test.ts reads a whole stream: its own too. So do tests/privacy
+  // (the lookup's consumer reads the stream; erasure scans the quarantine; retention every table).
+  const [tables, fuzzTables, reportTables, pollerTables, boundedTables, privacyTables] = await Promise.all([
     ensureLocalTables(db.endpoint, 'test'),
     ensureLocalTables(db.endpoint, 'fuzz'),
     ensureLocalTables(db.endpoint, 'reports'),
@@ -19,6 +20,7 @@ export default async function globalSetup() {
     ensureLocalTables(db.endpoint, 'bounded'),
     ensureLocalTables(db.endpoint, 'prod'),
     ensureLocalTables(faulty.endpoint, 'test'),
+    ensureLocalTables(db.endpoint, 'privacy'),
   ]);
   // Test workers inherit this environment: the real handler finds DynamoDB Local through
   // the SDK's standard endpoint variable, exactly as `npm start` does.
@@ -41,6 +43,13 @@ export default async function globalSetup() {
     POLLER_CDR_TABLE_NAME: pollerTables.CdrTable,
     BOUNDED_CDR_TABLE_NAME: boundedTables.CdrTable,
     BOUNDED_REPORT_TABLE_NAME: boundedTables.ReportTable,
+    PRIVACY_TABLE_NAME: tables.PrivacyTable,
+    PRIVACY_TEST_TABLES: JSON.stringify({
+      records: privacyTables.CdrTable,
+      quarantine: privacyTables.QuarantineTable,
+      privacy: privacyTables.PrivacyTable,
+      reports: privacyTables.ReportTable,
+    }),
     FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
     FAULTY_DYNAMODB_PID: String(faulty.pid),
   });
