@@ -5,6 +5,7 @@
 // (your AWS credentials, the PrivacyOperatorPolicy); --endpoint URL for another DynamoDB Local.
 // Prints SessionIds, push types and counts, never the personal values asked for or found.
 
+import { causeOf } from '../handler/common/errors';
 import { escapeControls } from '../handler/common/escape';
 import { DAY, dayOf } from '../handler/common/utc-buckets';
 import { appendAudit, auditDaysOf, readAudit } from '../handler/privacy/audit-trail';
@@ -16,8 +17,14 @@ import { recount } from '../handler/reports/recount';
 import { operatorTables, option } from './operator-stores';
 import { operatorHashKey, operatorIdentity } from './privacy-operator';
 
+/**
+ * More sessions than this are erased only with --confirm <their number>: a number in every
+ * session (the centre's own line, a shared test number) would otherwise erase the whole history.
+ */
+export const CONFIRM_ABOVE_SESSIONS = 100;
+
 const USAGE =
-  'usage: npm run erase -- --phone <number> | --user <id> | --session <SessionId> [--dry-run] | --audit  [--stage S --region R | --endpoint URL]';
+  'usage: npm run erase -- --phone <number> | --user <id> | --session <SessionId> [--dry-run] [--confirm <sessions>] | --audit  [--stage S --region R | --endpoint URL]';
 
 function subjectOf(args: string[]): Subject | undefined {
   const asked = (['phone', 'user', 'session'] as const)
@@ -68,7 +75,7 @@ async function printAudit(args: string[]): Promise<void> {
       .join(' ');
     const asked = entry.asked ? `${entry.asked.kind}#${entry.asked.hash}` : '-';
     console.log(
-      `${entry.at}  ${plain(entry.who)}  ${entry.command}${entry.dryRun ? ' (dry run)' : ''}  ${asked}  ${counts}`,
+      `${entry.at}  ${plain(entry.who)}  ${entry.command}${entry.dryRun ? ' (dry run)' : ''}  ${asked}  ${counts}${entry.failed ? `  FAILED: ${plain(entry.failed)}` : ''}`,
     );
     for (const session of entry.sessions ?? []) {
       const types = Object.entries(session.types).map(([action, n]) => `${action} ${n.current}+${n.versions}`);
@@ -111,23 +118,42 @@ async function main(args: string[]): Promise<number> {
   const [key, who] = await Promise.all([operatorHashKey(args), operatorIdentity(args)]);
   const erasure = new Erasure(tables, key);
   const plan = await erasure.plan(subject);
-  const erased = dryRun ? [] : await erasure.erase(plan);
+  const audit = (failed?: string) =>
+    appendAudit(
+      tables.client,
+      tables.privacy,
+      {
+        at: new Date().toISOString(),
+        who,
+        command: 'erase',
+        dryRun,
+        asked: { kind: subject.kind, hash: plan.askedHash },
+        sessions: plan.sessions.map(({ sessionId, types }) => ({ sessionId, types })),
+        counts: totalsOf(plan),
+        ...(failed !== undefined && { failed }),
+      },
+      keepAuditDays,
+    );
+  const confirmed = option(args, '--confirm') === String(plan.sessions.length);
+  if (!dryRun && plan.sessions.length > CONFIRM_ABOVE_SESSIONS && !confirmed) {
+    console.error(
+      `npm run erase: ${plan.sessions.length} sessions match, more than ${CONFIRM_ABOVE_SESSIONS}; nothing erased. ` +
+        `List them with --dry-run; if they are all this person's, run again with --confirm ${plan.sessions.length}.`,
+    );
+    await audit(`refused: more than ${CONFIRM_ABOVE_SESSIONS} sessions without --confirm`);
+    return 3;
+  }
+  let erased: ErasedRecord[] = [];
+  try {
+    erased = dryRun ? [] : await erasure.erase(plan);
+  } catch (error) {
+    // The auditor sees the attempt, and that it may have erased part of what it lists.
+    await audit(causeOf(error));
+    throw error;
+  }
   report(plan, dryRun ? 'would erase' : 'erased');
   if (erased.length > 0) console.log(`reports: ${await recountDays(args, erased)} day(s) recounted without them`);
-  await appendAudit(
-    tables.client,
-    tables.privacy,
-    {
-      at: new Date().toISOString(),
-      who,
-      command: 'erase',
-      dryRun,
-      asked: { kind: subject.kind, hash: plan.askedHash },
-      sessions: plan.sessions.map(({ sessionId, types }) => ({ sessionId, types })),
-      counts: totalsOf(plan),
-    },
-    keepAuditDays,
-  );
+  await audit();
   return 0;
 }
 

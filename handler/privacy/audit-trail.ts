@@ -32,6 +32,8 @@ export interface AuditEntry {
   }>;
   readonly sessionsOmitted?: number;
   readonly counts: Readonly<Record<string, number>>;
+  /** Set when the run stopped part way (its error, no personal value): what it lists may be partly erased. */
+  readonly failed?: string;
 }
 
 export function auditDaysOf(env: NodeJS.ProcessEnv): number {

@@ -285,7 +285,35 @@ describe('docs/privacy.md: erasing one person everywhere, through npm start and 
     const bare = await run(documented('npm run erase'));
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain(
-      'usage: npm run erase -- --phone <number> | --user <id> | --session <SessionId> [--dry-run] | --audit',
+      'usage: npm run erase -- --phone <number> | --user <id> | --session <SessionId> [--dry-run] [--confirm <sessions>] | --audit',
     );
   }, 60_000);
+
+  it("a number in more than 100 sessions (the centre's own line) is erased only with --confirm <their number>", async () => {
+    const line = '0086075500000002';
+    const many = Array.from({ length: 101 }, () => sampleOf('cdr', { Callee: line, ...times }));
+    for (const record of many) expect((await push('cdr', record)).ErrCode).toBe(0);
+    await eventually(
+      async () => new Set((await scan(TABLES.privacy)).map((item) => item.SessionId)),
+      (indexed) => many.every((record) => indexed.has(record.SessionId)),
+    );
+    const before = await scan(TABLES.records);
+    // The 101, and the other caller's session on the same line.
+    const refused = await run(`npm run erase -- --phone ${line}`);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      "npm run erase: 102 sessions match, more than 100; nothing erased. List them with --dry-run; if they are all this person's, run again with --confirm 102.",
+    );
+    expect(await scan(TABLES.records)).toEqual(before);
+    const audit = await run('npm run erase -- --audit');
+    expect(audit.stdout).toMatch(
+      / {2}erase {2}phone#[0-9a-f]{32} {2}quarantine=0 records=102 sessions=102 versions=0 {2}FAILED: refused: more than 100 sessions without --confirm$/m,
+    );
+
+    const confirmed = await run(`npm run erase -- --phone ${line} --confirm 102`);
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toContain(
+      'erased: 102 session(s), 102 record(s), 0 older version(s), 0 quarantine entries',
+    );
+  }, 120_000);
 });

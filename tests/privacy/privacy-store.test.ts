@@ -61,7 +61,7 @@ const lookupsOf = async (sessionId: string) =>
 const agent = `agent-${randomUUID()}@example.com`;
 const caller = `0086139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 const times = { StartTimestamp: 1_790_000_000, AcceptTimestamp: 1_790_000_030, EndedTimestamp: 1_790_000_300 };
-const seat = (userId: string) => ({ ...sampleOf('cdr').SeatUser, UserId: userId, Mail: userId });
+const seat = (userId: string) => ({ ...(sampleOf('cdr').SeatUser as object), UserId: userId, Mail: userId });
 const served = sampleOf('cdr', { Caller: caller, SeatUser: seat(agent), ServeParticipants: [], ...times });
 // Another caller, another agent, another line of the centre.
 const otherAgent = sampleOf('cdr', {
