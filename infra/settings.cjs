@@ -12,6 +12,8 @@ const DEFAULTS = {
   READ_RESERVED_CONCURRENCY: 5,
   REPORTS_RESERVED_CONCURRENCY: 5,
   TOKEN_RESERVED_CONCURRENCY: 2,
+  // Three years of erasure and retention audit entries; 0 keeps them forever.
+  AUDIT_RETENTION_DAYS: 1095,
 };
 
 function setting(name) {
@@ -47,6 +49,30 @@ function reservedConcurrency(name) {
   return integer(name, 1, 1000);
 }
 
+/**
+ * The push types (handler/push-types/push-registry.ts) and the handler's own parser of
+ * RETENTION_DAYS (handler/records/retention.ts), loaded through tsx: the type names and the rules
+ * for days have one home, and what packages is exactly what the functions will accept.
+ */
+function retention() {
+  const { require: requireTs } = require('tsx/cjs/api');
+  const { PUSH_TYPES } = requireTs('../handler/push-types/push-registry.ts', __filename);
+  const { retentionPolicyOf, MAX_RETENTION_DAYS } = requireTs('../handler/records/retention.ts', __filename);
+  return { actions: PUSH_TYPES.map((type) => type.action), retentionPolicyOf, MAX_RETENTION_DAYS };
+}
+
+/**
+ * RETENTION_DAYS and every RETENTION_DAYS_<TYPE> of the environment as one value,
+ * `<days>[,<TYPE>=<days>...]`: the functions get it whole, since serverless-offline's
+ * provider.environment would hide the shell's own, and a deployed function has no shell.
+ */
+function retentionDays() {
+  const { actions, retentionPolicyOf } = retention();
+  const { defaultDays, days } = retentionPolicyOf(process.env, actions);
+  const overrides = actions.filter((action) => action in days).map((action) => `${action.toUpperCase()}=${days[action]}`);
+  return [String(defaultDays), ...overrides].join(',');
+}
+
 // A single address, as SNS's email protocol takes; nothing that could carry a second one.
 const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/;
 
@@ -69,5 +95,9 @@ module.exports = {
   readReservedConcurrency: () => reservedConcurrency('READ_RESERVED_CONCURRENCY'),
   reportsReservedConcurrency: () => reservedConcurrency('REPORTS_RESERVED_CONCURRENCY'),
   tokenReservedConcurrency: () => reservedConcurrency('TOKEN_RESERVED_CONCURRENCY'),
+  /** RETENTION_DAYS, RETENTION_DAYS_<TYPE>: days each push type's records are kept (0: forever); an unknown TYPE is refused. */
+  retentionDays,
+  /** AUDIT_RETENTION_DAYS: days the privacy table keeps an audit entry (0: forever). */
+  auditRetentionDays: () => String(integer('AUDIT_RETENTION_DAYS', 0, retention().MAX_RETENTION_DAYS)),
   DEFAULTS,
 };
