@@ -1,6 +1,8 @@
 // Operations settings, resolved by serverless.yml (custom.*) from the environment at package time
 // and checked here, so that a typo fails `serverless package` rather than a deployment (or worse,
 // deploys an alarm that never fires). Defaults and meanings: docs/operations.md, "Settings".
+const path = require('node:path');
+
 const DEFAULTS = {
   HEARTBEAT_HOURS: 24,
   AGGREGATE_LAG_ALARM_MINUTES: 10,
@@ -51,13 +53,32 @@ function reservedConcurrency(name) {
 
 /**
  * The push types (handler/push-types/push-registry.ts) and the handler's own parser of
- * RETENTION_DAYS (handler/records/retention.ts), loaded through tsx: the type names and the rules
- * for days have one home, and what packages is exactly what the functions will accept.
+ * RETENTION_DAYS (handler/records/retention.ts), bundled from their TypeScript by esbuild (a few
+ * milliseconds): the type names and the rules for days keep one home, and what packages is
+ * exactly what the functions accept.
  */
+let handlerModules;
 function retention() {
-  const { require: requireTs } = require('tsx/cjs/api');
-  const { PUSH_TYPES } = requireTs('../handler/push-types/push-registry.ts', __filename);
-  const { retentionPolicyOf, MAX_RETENTION_DAYS } = requireTs('../handler/records/retention.ts', __filename);
+  if (!handlerModules) {
+    const { buildSync } = require('esbuild');
+    const [bundle] = buildSync({
+      stdin: {
+        contents:
+          "export { PUSH_TYPES } from './handler/push-types/push-registry';\n" +
+          "export { retentionPolicyOf, MAX_RETENTION_DAYS } from './handler/records/retention';\n",
+        resolveDir: path.join(__dirname, '..'),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      write: false,
+    }).outputFiles;
+    const loaded = { exports: {} };
+    new Function('module', 'exports', 'require', bundle.text)(loaded, loaded.exports, require);
+    handlerModules = loaded.exports;
+  }
+  const { PUSH_TYPES, retentionPolicyOf, MAX_RETENTION_DAYS } = handlerModules;
   return { actions: PUSH_TYPES.map((type) => type.action), retentionPolicyOf, MAX_RETENTION_DAYS };
 }
 
@@ -69,7 +90,9 @@ function retention() {
 function retentionDays() {
   const { actions, retentionPolicyOf } = retention();
   const { defaultDays, days } = retentionPolicyOf(process.env, actions);
-  const overrides = actions.filter((action) => action in days).map((action) => `${action.toUpperCase()}=${days[action]}`);
+  const overrides = actions
+    .filter((action) => action in days)
+    .map((action) => `${action.toUpperCase()}=${days[action]}`);
   return [String(defaultDays), ...overrides].join(',');
 }
 
