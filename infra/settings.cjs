@@ -53,9 +53,9 @@ function reservedConcurrency(name) {
 
 /**
  * The push types (handler/push-types/push-registry.ts) and the handler's own parser of
- * RETENTION_DAYS (handler/records/retention.ts), bundled from their TypeScript by esbuild (a few
- * milliseconds): the type names and the rules for days keep one home, and what packages is
- * exactly what the functions accept.
+ * RETENTION_DAYS (handler/records/retention.ts), bundled from their TypeScript by esbuild (tens
+ * of milliseconds, once): the type names and the rules for days keep one home, and what packages
+ * is exactly what the functions accept.
  */
 let handlerModules;
 function retention() {
