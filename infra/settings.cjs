@@ -1,6 +1,8 @@
 // Operations settings, resolved by serverless.yml (custom.*) from the environment at package time
 // and checked here, so that a typo fails `serverless package` rather than a deployment (or worse,
 // deploys an alarm that never fires). Defaults and meanings: docs/operations.md, "Settings".
+const path = require('node:path');
+
 const DEFAULTS = {
   HEARTBEAT_HOURS: 24,
   AGGREGATE_LAG_ALARM_MINUTES: 10,
@@ -12,6 +14,8 @@ const DEFAULTS = {
   READ_RESERVED_CONCURRENCY: 5,
   REPORTS_RESERVED_CONCURRENCY: 5,
   TOKEN_RESERVED_CONCURRENCY: 2,
+  // Three years of erasure and retention audit entries; 0 keeps them forever.
+  AUDIT_RETENTION_DAYS: 1095,
 };
 
 function setting(name) {
@@ -47,6 +51,51 @@ function reservedConcurrency(name) {
   return integer(name, 1, 1000);
 }
 
+/**
+ * The push types (handler/push-types/push-registry.ts) and the handler's own parser of
+ * RETENTION_DAYS (handler/records/retention.ts), bundled from their TypeScript by esbuild (tens
+ * of milliseconds, once): the type names and the rules for days keep one home, and what packages
+ * is exactly what the functions accept.
+ */
+let handlerModules;
+function retention() {
+  if (!handlerModules) {
+    const { buildSync } = require('esbuild');
+    const [bundle] = buildSync({
+      stdin: {
+        contents:
+          "export { PUSH_TYPES } from './handler/push-types/push-registry';\n" +
+          "export { retentionPolicyOf, MAX_RETENTION_DAYS } from './handler/records/retention';\n",
+        resolveDir: path.join(__dirname, '..'),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      write: false,
+    }).outputFiles;
+    const loaded = { exports: {} };
+    new Function('module', 'exports', 'require', bundle.text)(loaded, loaded.exports, require);
+    handlerModules = loaded.exports;
+  }
+  const { PUSH_TYPES, retentionPolicyOf, MAX_RETENTION_DAYS } = handlerModules;
+  return { actions: PUSH_TYPES.map((type) => type.action), retentionPolicyOf, MAX_RETENTION_DAYS };
+}
+
+/**
+ * RETENTION_DAYS and every RETENTION_DAYS_<TYPE> of the environment as one value,
+ * `<days>[,<TYPE>=<days>...]`: the functions get it whole, since serverless-offline's
+ * provider.environment would hide the shell's own, and a deployed function has no shell.
+ */
+function retentionDays() {
+  const { actions, retentionPolicyOf } = retention();
+  const { defaultDays, days } = retentionPolicyOf(process.env, actions);
+  const overrides = actions
+    .filter((action) => action in days)
+    .map((action) => `${action.toUpperCase()}=${days[action]}`);
+  return [String(defaultDays), ...overrides].join(',');
+}
+
 // A single address, as SNS's email protocol takes; nothing that could carry a second one.
 const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/;
 
@@ -69,5 +118,9 @@ module.exports = {
   readReservedConcurrency: () => reservedConcurrency('READ_RESERVED_CONCURRENCY'),
   reportsReservedConcurrency: () => reservedConcurrency('REPORTS_RESERVED_CONCURRENCY'),
   tokenReservedConcurrency: () => reservedConcurrency('TOKEN_RESERVED_CONCURRENCY'),
+  /** RETENTION_DAYS, RETENTION_DAYS_<TYPE>: days each push type's records are kept (0: forever); an unknown TYPE is refused. */
+  retentionDays,
+  /** AUDIT_RETENTION_DAYS: days the privacy table keeps an audit entry (0: forever). */
+  auditRetentionDays: () => String(integer('AUDIT_RETENTION_DAYS', 0, retention().MAX_RETENTION_DAYS)),
   DEFAULTS,
 };

@@ -73,16 +73,17 @@ function acknowledgments(secretsPath) {
     },
     {
       rule: 'Serverless::Serverless-LambdaDLQ',
-      ids: ['AggregateLambdaFunction'],
+      ids: ['AggregateLambdaFunction', 'LookupLambdaFunction'],
       reason:
         "Invoked by the record table's stream through an event source mapping, whose on-failure destination " +
-        '(AggregateDeadLetterQueue, alarmed) receives the batches given up on; a function DLQ only serves asynchronous invocations.',
+        '(AggregateDeadLetterQueue, LookupDeadLetterQueue, each alarmed) receives the batches given up on; a ' +
+        'function DLQ only serves asynchronous invocations.',
     },
     ...['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy'].map((rule) => ({
       rule,
-      ids: ['AggregateDeadLetterQueue'],
+      ids: ['AggregateDeadLetterQueue', 'LookupDeadLetterQueue'],
       reason:
-        "This queue is itself the dead-letter destination of the reports' stream consumer (an event source mapping's " +
+        "Each queue is itself the dead-letter destination of a stream consumer, the reports' or the lookup's (an event source mapping's " +
         'on-failure destination, which cdk-nag does not see); a queue behind it would need an alarm of its own.',
     })),
     {

@@ -68,7 +68,9 @@ beforeAll(async () => {
       TCCC_OAUTH_CLIENT_SECRET: SECRET,
       ...extra,
     });
-    for (const name of SETTINGS) if (!(name in extra)) delete base[name];
+    for (const name of Object.keys(base)) {
+      if ((SETTINGS.includes(name) || name.startsWith('RETENTION_DAYS')) && !(name in extra)) delete base[name];
+    }
     return base;
   };
   // One after the other: osls writes the first stack's template through the service's own .serverless/.
@@ -106,7 +108,7 @@ describe('the CloudFormation that `serverless package` generates', () => {
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
-    // Every table, the records' and the quarantine's and the reports' (issue 15, item 10).
+    // Every table, the records' and the quarantine's and the reports' (issue 15, item 10), and the privacy table.
     for (const [, each] of resourcesOfType(basic.template, 'AWS::DynamoDB::Table')) {
       expect(each.Properties.DeletionProtectionEnabled).toBe(true);
     }
@@ -114,6 +116,7 @@ describe('the CloudFormation that `serverless package` generates', () => {
       'CdrTable',
       'QuarantineTable',
       'ReportTable',
+      'PrivacyTable',
     ]);
   });
 
@@ -408,6 +411,8 @@ describe('16. losses that no other alarm sees', () => {
         ComparisonOperator: 'GreaterThanThreshold',
         AlarmActions: expect.arrayContaining([{ Ref: 'AlarmTopic' }]),
       });
+      // The same setting holds the person lookup's consumer (tests/infra/privacy-template.test.ts).
+      expect(resource(template, 'LookupLagAlarm').Properties.Threshold).toBe(minutes * 60_000);
       expect(resource(template, 'AggregateErrorsAlarm').Properties).toMatchObject({
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: consumerName }],
@@ -421,12 +426,15 @@ describe('16. losses that no other alarm sees', () => {
     const names = resourcesOfType(basic.template, 'AWS::CloudWatch::Alarm').map(
       ([, a]) => a.Properties.MetricName ?? `math(${a.Properties.Metrics.map((q: any) => q.Id).join(',')})`,
     );
-    // ApproximateNumberOfMessagesVisible: stream batches the reports' consumer gave up on;
-    // IteratorAge and Errors: the consumer falling behind, or failing.
+    // ApproximateNumberOfMessagesVisible: stream batches the reports' or the lookup's consumer gave
+    // up on; IteratorAge and Errors: either consumer falling behind, or failing.
     expect(names.sort()).toEqual([
       '5xx',
       'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
       'Errors',
+      'Errors',
+      'IteratorAge',
       'IteratorAge',
       'PushAccepted',
       'PushQuarantined',
@@ -475,10 +483,12 @@ describe('18. redeploying after `serverless remove` or a failed first deploy', (
     'CdrTable',
     'QuarantineTable',
     'ReportTable',
+    'PrivacyTable',
     'PushLogGroup',
     'ReadLogGroup',
     'ReportsLogGroup',
     'AggregateLogGroup',
+    'LookupLogGroup',
     'HttpApiLogGroup',
   ];
 
@@ -486,6 +496,7 @@ describe('18. redeploying after `serverless remove` or a failed first deploy', (
     for (const [id, name] of [
       ['CdrTable', 'tccc-cdr-receiver-ci-cdrs'],
       ['QuarantineTable', 'tccc-cdr-receiver-ci-quarantine'],
+      ['PrivacyTable', 'tccc-cdr-receiver-ci-privacy'],
     ]) {
       const table = resource(basic.template, id as string);
       expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
@@ -587,7 +598,7 @@ describe('19. least privilege, logs and bundles', () => {
       expect(arn).toEqual({ 'Fn::GetAtt': [`${fn}Role`, 'Arn'] });
       return resource(template, `${fn}Role`);
     };
-    for (const fn of ['Push', 'Read', 'Token', 'Reports', 'Aggregate']) {
+    for (const fn of ['Push', 'Read', 'Token', 'Reports', 'Aggregate', 'Lookup']) {
       const role = roleOf(fn);
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
@@ -665,6 +676,12 @@ describe('19. least privilege, logs and bundles', () => {
     // token: the secrets alone, no table.
     const token = statementsOf(roleOf('Token')).filter((s) => !isLogs(s));
     expect(token).toEqual([{ Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: secrets }]);
+    // lookup: the stream in, lookup items out, its hash key (tests/infra/privacy-template.test.ts).
+    expect(statementsOf(roleOf('Lookup')).filter((s) => !isLogs(s))).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:BatchWriteItem'],
+      Resource: { 'Fn::GetAtt': ['PrivacyTable', 'Arn'] },
+    });
   });
 
   it('deploys the token function, its role, log group and route only with TCCC_AUTH=oauth2', () => {
@@ -689,7 +706,7 @@ describe('19. least privilege, logs and bundles', () => {
       readdirSync(basic.dir)
         .filter((file) => file.endsWith('.zip'))
         .sort(),
-    ).toEqual(['aggregate.zip', 'push.zip', 'read.zip', 'reports.zip']);
+    ).toEqual(['aggregate.zip', 'lookup.zip', 'push.zip', 'read.zip', 'reports.zip']);
   });
 
   it('keeps every log group, 90 days, when the stack is removed', () => {
@@ -791,6 +808,12 @@ describe('issue 15, item 12: the READMEâ€™s IAM table is the packaged templateâ€
     [{ 'Fn::GetAtt': ['QuarantineTable', 'Arn'] }, 'on the quarantine table'],
     [{ 'Fn::GetAtt': ['ReportTable', 'Arn'] }, 'on the report table'],
     [{ 'Fn::GetAtt': ['AggregateDeadLetterQueue', 'Arn'] }, 'on the aggregate dead-letter queue'],
+    [{ 'Fn::GetAtt': ['PrivacyTable', 'Arn'] }, 'on the privacy table'],
+    [{ 'Fn::GetAtt': ['LookupDeadLetterQueue', 'Arn'] }, 'on the lookup dead-letter queue'],
+    [
+      sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tccc-cdr-receiver/ci/privacy-hash-key'),
+      'on the privacy-hash-key parameter',
+    ],
     [
       sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tccc-cdr-receiver/ci/*'),
       "under the stage's secret path",
@@ -820,7 +843,14 @@ describe('issue 15, item 12: the READMEâ€™s IAM table is the packaged templateâ€
         return [`\`${name.charAt(0).toLowerCase()}${name.slice(1)}\``, allowed.join('; ')];
       })
       .sort(([a], [b]) => (a as string).localeCompare(b as string));
-    expect(expected.map(([name]) => name)).toEqual(['`aggregate`', '`push`', '`read`', '`reports`', '`token`']);
+    expect(expected.map(([name]) => name)).toEqual([
+      '`aggregate`',
+      '`lookup`',
+      '`push`',
+      '`read`',
+      '`reports`',
+      '`token`',
+    ]);
 
     // docs/operations.md, "IAM roles".
     const documentedRows = tableRows(tableStartingWith(documentationText(), 'function'));

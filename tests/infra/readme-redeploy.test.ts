@@ -21,6 +21,8 @@ const RETAINED = [
   'AggregateLogGroup',
   'CdrTable',
   'HttpApiLogGroup',
+  'LookupLogGroup',
+  'PrivacyTable',
   'PushLogGroup',
   'QuarantineTable',
   'ReadLogGroup',

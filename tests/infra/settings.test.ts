@@ -9,8 +9,9 @@ const NAMES = [...Object.keys(settings.DEFAULTS), 'ALARM_EMAIL'];
 
 /** Runs `read` with exactly the given operations settings in the environment. */
 function withSettings<T>(values: Record<string, string>, read: () => T): T {
-  const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  for (const name of NAMES) delete process.env[name];
+  const retention = Object.keys(process.env).filter((name) => name.startsWith('RETENTION_DAYS'));
+  const saved = Object.fromEntries([...NAMES, ...retention].map((name) => [name, process.env[name]]));
+  for (const name of Object.keys(saved)) delete process.env[name];
   Object.assign(process.env, values);
   try {
     return read();
@@ -59,6 +60,39 @@ describe('operations settings (infra/settings.cjs)', () => {
     }
   });
 
+  it('gives RETENTION_DAYS and each RETENTION_DAYS_<TYPE> to the functions as one value, in the registry’s order', () => {
+    expect(resolve('retentionDays')).toBe('0');
+    expect(resolve('retentionDays', { RETENTION_DAYS: ' 30 ' })).toBe('30');
+    expect(resolve('retentionDays', { RETENTION_DAYS: '30', RETENTION_DAYS_CDR: '400' })).toBe('30,CDR=400');
+    expect(
+      resolve('retentionDays', { RETENTION_DAYS_VIDEOCDR: '7', RETENTION_DAYS_RECORD: '90', RETENTION_DAYS_IMCDR: '' }),
+    ).toBe('0,RECORD=90,VIDEOCDR=7');
+    // Already in that form (a value copied from a deployed function): the shell's override wins.
+    expect(resolve('retentionDays', { RETENTION_DAYS: '0,CDR=400,RECORD=90', RETENTION_DAYS_RECORD: '30' })).toBe(
+      '0,CDR=400,RECORD=30',
+    );
+    expect(resolve('auditRetentionDays')).toBe('1095');
+    expect(resolve('auditRetentionDays', { AUDIT_RETENTION_DAYS: '0' })).toBe('0');
+  });
+
+  it('refuses a push type that does not exist, and days that are not whole or past 100 years', () => {
+    expect(() => resolve('retentionDays', { RETENTION_DAYS_CDRS: '30' })).toThrow(
+      /^RETENTION_DAYS_CDRS names no push type \(CDR, RECORD, VOICEMAIL, IMCDR, VIDEOCDR\)$/,
+    );
+    expect(() => resolve('retentionDays', { RETENTION_DAYS: '0,VIDEO=30' })).toThrow(/^RETENTION_DAYS_VIDEO names no/);
+    for (const [name, value] of [
+      ['RETENTION_DAYS', '36501'],
+      ['RETENTION_DAYS', '1.5'],
+      ['RETENTION_DAYS_CDR', '-1'],
+      ['RETENTION_DAYS_RECORD', 'a year'],
+    ]) {
+      expect(() => resolve('retentionDays', { [name as string]: value as string })).toThrow(
+        new RegExp(`^${name}=.* is not a whole number of days from 0 to 36500$`),
+      );
+    }
+    expect(() => resolve('auditRetentionDays', { AUDIT_RETENTION_DAYS: '36501' })).toThrow(/^AUDIT_RETENTION_DAYS=/);
+  });
+
   it('documents every setting with its default in README.md or docs/ (docs/operations.md)', () => {
     const readme = documentationText();
     const row = (name: string) => readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
@@ -70,5 +104,7 @@ describe('operations settings (infra/settings.cjs)', () => {
       ).toBe(String(value));
     }
     expect(row('ALARM_EMAIL')).toBeDefined();
+    expect(row('RETENTION_DAYS')?.split('|')[2]?.trim()).toBe('0');
+    expect(row('RETENTION_DAYS_<TYPE>')).toBeDefined();
   });
 });
