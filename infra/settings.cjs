@@ -14,8 +14,6 @@ const DEFAULTS = {
   READ_RESERVED_CONCURRENCY: 5,
   REPORTS_RESERVED_CONCURRENCY: 5,
   TOKEN_RESERVED_CONCURRENCY: 2,
-  // Three years of erasure and retention audit entries; 0 keeps them forever.
-  AUDIT_RETENTION_DAYS: 1095,
 };
 
 function setting(name) {
@@ -120,7 +118,5 @@ module.exports = {
   tokenReservedConcurrency: () => reservedConcurrency('TOKEN_RESERVED_CONCURRENCY'),
   /** RETENTION_DAYS, RETENTION_DAYS_<TYPE>: days each push type's records are kept (0: forever); an unknown TYPE is refused. */
   retentionDays,
-  /** AUDIT_RETENTION_DAYS: days the privacy table keeps an audit entry (0: forever). */
-  auditRetentionDays: () => String(integer('AUDIT_RETENTION_DAYS', 0, retention().MAX_RETENTION_DAYS)),
   DEFAULTS,
 };

@@ -54,25 +54,24 @@ describe('retention in the packaged template', () => {
     }
   });
 
-  it('gives every function RETENTION_DAYS and RETENTION_DAYS_<TYPE> as one checked value, and AUDIT_RETENTION_DAYS', () => {
+  it('gives every function RETENTION_DAYS and RETENTION_DAYS_<TYPE> as one checked value', () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function');
     // The reconcile stores records too: it is in this package (TCCC_SDK_APP_IDS).
     expect(functions.map(([id]) => id)).toEqual(
       expect.arrayContaining(['PushLambdaFunction', 'ReconcileLambdaFunction']),
     );
     for (const [, fn] of functions) {
-      expect(fn.Properties.Environment.Variables).toMatchObject({
-        RETENTION_DAYS: '30,CDR=400',
-        AUDIT_RETENTION_DAYS: '365',
-      });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ RETENTION_DAYS: '30,CDR=400' });
+      // The operator's commands read their own shell's: no function writes an audit entry.
+      expect(fn.Properties.Environment.Variables.AUDIT_RETENTION_DAYS).toBeUndefined();
     }
   });
 
-  it('keeps forever and audits three years when nothing is set', async () => {
+  it('keeps forever when nothing is set', async () => {
     const defaults = await slsPackage(env({}), 'privacy-defaults');
     try {
       const variables = defaults.template.Resources.PushLambdaFunction?.Properties.Environment.Variables;
-      expect(variables).toMatchObject({ RETENTION_DAYS: '0', AUDIT_RETENTION_DAYS: '1095' });
+      expect(variables).toMatchObject({ RETENTION_DAYS: '0' });
     } finally {
       rmSync(defaults.dir, { recursive: true, force: true });
     }
@@ -86,7 +85,6 @@ describe('retention in the packaged template', () => {
       ],
       [{ RETENTION_DAYS: '36501' }, 'RETENTION_DAYS=36501 is not a whole number of days from 0 to 36500'],
       [{ RETENTION_DAYS_RECORD: '90d' }, 'RETENTION_DAYS_RECORD=90d is not a whole number of days'],
-      [{ AUDIT_RETENTION_DAYS: '-1' }, 'AUDIT_RETENTION_DAYS=-1 is not a whole number from 0 to 36500'],
     ] as const) {
       await expect(slsPackage(env(values), 'privacy-refused')).rejects.toThrow(message);
     }
