@@ -12,7 +12,7 @@ const LAYERS = {
   auth: ['common', 'aws', 'http'],
   reports: ['common', 'aws', 'push-types', 'records', 'query'],
   intake: ['common', 'aws', 'push-types', 'http', 'records', 'query', 'decode'],
-  privacy: ['common', 'aws', 'push-types', 'records', 'query', 'auth'],
+  privacy: ['common', 'aws', 'push-types', 'records', 'query', 'auth', 'reports'],
   reconcile: ['common', 'aws', 'push-types', 'http', 'records', 'query', 'decode', 'auth', 'intake'],
   functions: null, // the entry points: anything in handler/
 };

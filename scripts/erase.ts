@@ -7,14 +7,10 @@
 
 import { causeOf } from '../handler/common/errors';
 import { escapeControls } from '../handler/common/escape';
-import { DAY, dayOf } from '../handler/common/utc-buckets';
 import { appendAudit, auditDaysOf, readAudit } from '../handler/privacy/audit-trail';
+import { recountErasedDays } from '../handler/privacy/erased-reports';
 import { type ErasedRecord, Erasure, type ErasurePlan, type Subject } from '../handler/privacy/erasure';
-import { DynamoDbCurrentRecords } from '../handler/query/dynamodb-current-records';
-import { DynamoDbCurrentVersions } from '../handler/records/dynamodb-current-versions';
-import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
-import { recount } from '../handler/reports/recount';
-import { operatorTables, option } from './operator-stores';
+import { operatorTables, option, recountDependencies } from './operator-stores';
 import { operatorHashKey, operatorIdentity } from './privacy-operator';
 
 /**
@@ -85,23 +81,6 @@ async function printAudit(args: string[]): Promise<void> {
   }
 }
 
-/** The erased sessions leave the reports' figures (docs/privacy.md): their days are recounted, rollups included. */
-async function recountDays(args: string[], erased: readonly ErasedRecord[]): Promise<number> {
-  const tables = operatorTables(args);
-  const deps = {
-    reports: new DynamoDbReportStore(tables.client, tables.reports),
-    records: new DynamoDbCurrentRecords(tables.client, tables.records),
-    versions: new DynamoDbCurrentVersions(tables.client, tables.records),
-    now: () => Date.now() / 1000,
-  };
-  const days = new Set(erased.map(({ action, ordering }) => `${action} ${dayOf(ordering)}`));
-  for (const day of days) {
-    const [action = '', start = '0'] = day.split(' ');
-    await recount(deps, action, Number(start), Number(start) + DAY);
-  }
-  return days.size;
-}
-
 async function main(args: string[]): Promise<number> {
   if (args.includes('--audit')) {
     await printAudit(args);
@@ -152,7 +131,8 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
   report(plan, dryRun ? 'would erase' : 'erased');
-  if (erased.length > 0) console.log(`reports: ${await recountDays(args, erased)} day(s) recounted without them`);
+  if (erased.length > 0)
+    console.log(`reports: ${await recountErasedDays(recountDependencies(args), erased)} day(s) recounted without them`);
   await audit();
   return 0;
 }

@@ -3,6 +3,10 @@
 // --endpoint URL another DynamoDB Local. Table names as serverless.yml gives them.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbCurrentRecords } from '../handler/query/dynamodb-current-records';
+import { DynamoDbCurrentVersions } from '../handler/records/dynamodb-current-versions';
+import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
+import type { RecountDependencies } from '../handler/reports/recount';
 import { DEFAULT_DYNAMODB_PORT, LOCAL_STAGE, localEnv } from './local-env.mjs';
 import { tableDefinitions } from './local-tables.mjs';
 
@@ -57,4 +61,15 @@ export function operatorTables(args: string[]): {
     });
   }
   return { client, ...tableNames(stage ?? LOCAL_STAGE) };
+}
+
+/** What a recount reads and writes (npm run recount, and npm run erase for the erased sessions' days). */
+export function recountDependencies(args: string[]): RecountDependencies {
+  const { client, records, reports } = operatorTables(args);
+  return {
+    reports: new DynamoDbReportStore(client, reports),
+    records: new DynamoDbCurrentRecords(client, records),
+    versions: new DynamoDbCurrentVersions(client, records),
+    now: () => Date.now() / 1000,
+  };
 }

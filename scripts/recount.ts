@@ -4,12 +4,9 @@
 // Against npm start's DynamoDB Local by default; --stage S [--region R] for a deployed stage
 // (your AWS credentials); --endpoint URL for another DynamoDB Local.
 import { SESSION_ACTIONS } from '../handler/push-types/push-registry';
-import { DynamoDbCurrentRecords } from '../handler/query/dynamodb-current-records';
 import { parseRange } from '../handler/query/instants';
-import { DynamoDbCurrentVersions } from '../handler/records/dynamodb-current-versions';
-import { DynamoDbReportStore } from '../handler/reports/dynamodb-report-store';
 import { recount } from '../handler/reports/recount';
-import { operatorTables, option } from './operator-stores';
+import { option, recountDependencies } from './operator-stores';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -18,13 +15,7 @@ async function main() {
   if (action !== undefined && !SESSION_ACTIONS.includes(action)) {
     throw new Error(`--action must be one of ${SESSION_ACTIONS.join(', ')} (the types the reports count)`);
   }
-  const { client, records, reports } = operatorTables(args);
-  const deps = {
-    reports: new DynamoDbReportStore(client, reports),
-    records: new DynamoDbCurrentRecords(client, records),
-    versions: new DynamoDbCurrentVersions(client, records),
-    now: () => Date.now() / 1000,
-  };
+  const deps = recountDependencies(args);
   for (const type of action === undefined ? SESSION_ACTIONS : [action]) {
     const totals = await recount(deps, type, fromSeconds, toSeconds);
     console.log(

@@ -12,6 +12,13 @@ export interface CurrentRecordSource {
   ofDay(action: string, from: number, to: number): Promise<CurrentRecord[]>;
 }
 
+export interface RecountDependencies {
+  readonly reports: ReportStore;
+  readonly records: CurrentRecordSource;
+  readonly versions: CurrentVersions;
+  readonly now: () => number;
+}
+
 export interface RecountTotals {
   days: number;
   records: number;
@@ -42,7 +49,7 @@ const same = (a: StoredContribution, b: StoredContribution) =>
  * stream consumer put meanwhile is never overwritten, and a version replaced meanwhile is not left standing.
  */
 export async function recount(
-  deps: { reports: ReportStore; records: CurrentRecordSource; versions: CurrentVersions; now: () => number },
+  deps: RecountDependencies,
   action: string,
   from: number,
   to: number,
