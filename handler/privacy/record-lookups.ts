@@ -21,19 +21,23 @@ interface RecordItem {
 
 /**
  * The canonical identifiers a record item is found by. A current item in the `bySeat` index
- * (it has its partition key) leaves out its agent's SeatUser.UserId: erasure finds that one
- * through the index, so the lookup does not pay a write for it.
+ * (it has its partition key) leaves out its agent's SeatUser.UserId, wherever the same id is
+ * written (Mail, a participant's Mail): erasure asks the index for the id as given, so the lookup
+ * does not pay a write for it. Only an id the index finds as asked is left out: one written as
+ * it reads (no spaces around it) that is no phone number (a phone number is asked for in any
+ * form, which the index, holding it as written, would not match).
  */
 export async function lookupIdentifiersOf(item: Item, everyOne = false): Promise<string[]> {
-  const stored = readItem<RecordItem & { SeatUser?: unknown }>(item);
+  const stored = readItem<RecordItem>(item);
   const type = pushTypeOf(stored.action);
   if (!type || isTombstone(item) || typeof stored.record !== 'object' || stored.record === null) return [];
   const { shape } = await loadSchema(type.schema);
   const found = identifiersOf(stored.record, shape);
   const seat = (stored.record.SeatUser as { UserId?: unknown } | undefined)?.UserId;
   if (everyOne || item[QUERY_ATTRIBUTE.seatPartition] === undefined || typeof seat !== 'string') return found;
-  const skipped = canonicalIdentifier(seat);
-  return found.filter((canonical) => canonical !== skipped);
+  const inIndex = canonicalIdentifier(seat);
+  if (inIndex !== `id:${seat}`) return found;
+  return found.filter((canonical) => canonical !== inIndex);
 }
 
 /** The lookup items of a record item for `identifiers`, with what `npm run retention` and erasure need. */

@@ -179,6 +179,20 @@ describe('erasure', () => {
   });
 });
 
+describe('an agent id the bySeat index would not find as asked is in the lookup', () => {
+  it.each([
+    ['a phone number, asked for in another form', '13800000009', { kind: 'phone', value: '+86 138 0000 0009' }],
+    ['an id with spaces around it, asked for trimmed', ` padded-${randomUUID()} `, undefined],
+  ] as const)('%s', async (_name, userId, asked) => {
+    const record = sampleOf('cdr', { SeatUser: seat(userId), ServeParticipants: [], ...times });
+    expect((await send('cdr', record)).ErrCode).toBe(0);
+    await poller.pollOnce();
+    const plan = await erasure.plan(asked ?? { kind: 'user', value: userId.trim() });
+    expect(plan.sessions.map((found) => found.sessionId)).toContain(record.SessionId);
+    await erasure.erase(plan);
+  });
+});
+
 describe('the lookup consumer without its hash key', () => {
   it('fails the whole batch (retried, alarmed) and writes nothing; the push was stored regardless', async () => {
     const pushed = sampleOf('cdr', { ...times });
