@@ -138,15 +138,12 @@ async function main() {
       .join(' ')}`,
   );
   const { startDynamoDbLocal } = await import(path.join(__dirname, '..', 'scripts', 'dynamodb-local.mjs'));
+  const { localEnv } = await import(path.join(__dirname, '..', 'scripts', 'local-env.mjs'));
   const { ensureLocalTables } = await import(path.join(__dirname, '..', 'scripts', 'local-tables.mjs'));
   const db = await startDynamoDbLocal({ quiet: true });
   try {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-      AWS_REGION: 'local',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
+    // The handlers' own clients find it as npm start's do.
+    Object.assign(process.env, localEnv(db.endpoint));
     // Each part on its own tables: part 2's record table holds exactly the records it seeded.
     const tablesOf = async (stage: string) => (await ensureLocalTables(db.endpoint, stage)) as unknown as Tables;
     const { itemSize } = await loadCapacityModule();

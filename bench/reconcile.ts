@@ -46,18 +46,15 @@ async function pool<T>(items: readonly T[], size: number, work: (item: T) => Pro
 
 async function main() {
   const { startDynamoDbLocal } = await import(path.join(__dirname, '..', 'scripts', 'dynamodb-local.mjs'));
+  const { localEnv } = await import(path.join(__dirname, '..', 'scripts', 'local-env.mjs'));
   const { ensureLocalTables } = await import(path.join(__dirname, '..', 'scripts', 'local-tables.mjs'));
   const db = await startDynamoDbLocal({ quiet: true });
   const day0 = Math.floor(Date.now() / 86_400_000) * 86_400 - 86_400;
   const day = tcccDay({ day: day0, sdkAppId: SDK_APP_ID, calls: CALLS, chats: CHATS });
   const standIn = tcccApiStandIn({ telCdrs: { [SDK_APP_ID]: day.telCdrs }, imCdrs: { [SDK_APP_ID]: day.imCdrs } });
   try {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-      AWS_REGION: 'local',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
+    // The handlers' own clients find it as npm start's do.
+    Object.assign(process.env, localEnv(db.endpoint));
     const tables = await ensureLocalTables(db.endpoint, 'bench');
     const client = createPatientDynamoDbClient();
     const writer = new DynamoDbRecordWriter(client, tables.CdrTable);

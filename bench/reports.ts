@@ -50,13 +50,10 @@ const problems: string[] = [];
 
 async function withDynamoDbLocal<T>(work: (endpoint: string) => Promise<T>): Promise<T> {
   const { startDynamoDbLocal } = await import(path.join(root, 'scripts', 'dynamodb-local.mjs'));
+  const { localEnv } = await import(path.join(root, 'scripts', 'local-env.mjs'));
   const db = await startDynamoDbLocal({ quiet: true });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  // The handlers' own clients find it as npm start's do.
+  Object.assign(process.env, localEnv(db.endpoint));
   try {
     return await work(db.endpoint);
   } finally {

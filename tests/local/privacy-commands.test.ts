@@ -1,8 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { sampleOf } from '../support/events';
-import { dataDir, eventually, type LocalReceiver, startLocalReceiver, userEnv } from '../support/local-receiver';
+import {
+  dataDir,
+  eventually,
+  type LocalReceiver,
+  localDynamoDbClient,
+  startLocalReceiver,
+  userEnv,
+} from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
 
 /**
@@ -37,11 +44,7 @@ beforeAll(async () => {
     RETENTION_DAYS_CDR: '400',
     STREAM_POLL_MS: '200',
   });
-  client = new DynamoDBClient({
-    endpoint: receiver.dynamoDbEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = localDynamoDbClient(receiver.dynamoDbEndpoint);
 }, 120_000);
 afterAll(async () => {
   client?.destroy();
