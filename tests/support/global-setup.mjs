@@ -12,7 +12,7 @@ export default async function globalSetup() {
   // alone uses them (its commands scan whole tables), through the SDK's endpoint variable.
   // tests/reports/stream-poller.test.ts reads a whole stream: its own too. So do tests/privacy
   // (the lookup's consumer reads the stream; erasure scans the quarantine; retention every table).
-  const [tables, fuzzTables, reportTables, pollerTables, boundedTables, privacyTables, operatorTables] =
+  const [tables, fuzzTables, reportTables, pollerTables, boundedTables, , , privacyTables, operatorTables] =
     await Promise.all([
       ensureLocalTables(db.endpoint, 'test'),
       ensureLocalTables(db.endpoint, 'fuzz'),
