@@ -121,6 +121,8 @@ export async function replayDay(
     now: () => invocation.getStore()?.at ?? Number.NaN,
   });
   const problems: string[] = [];
+  /** TCCC's retries of a push not answered ErrCode 0 (docs/protocol.md). */
+  const TCCC_RETRIES = 3;
 
   // Pushes arrive minutes apart and touch different sessions: sent CONCURRENCY at a time (a
   // bench speed-up; each is still one push through the handler). The next morning's comes last.
@@ -129,11 +131,20 @@ export async function replayDay(
   const pushLogs = newLogAccount();
   let stored = 0;
   const pushOne = async ([n, session]: [number, DaySession]) => {
-    const reply = await push(pushEvent(session, n));
-    const envelope = JSON.parse(reply.body) as { ErrCode: number };
-    // 'ok: already stored' too: under load the SDK may retry a write whose first attempt landed.
-    if (envelope.ErrCode === 0) stored++;
-    else if (problems.length < 5) problems.push(`push ${n} answered ${reply.body}`);
+    // As TCCC does: a retryable answer (2001 under a machine's load) is pushed again, at most 3 more times.
+    for (let attempt = 0; ; attempt++) {
+      const reply = await push(pushEvent(session, n));
+      const envelope = JSON.parse(reply.body) as { ErrCode: number };
+      // 'ok: already stored' too: under load the SDK may retry a write whose first attempt landed.
+      if (envelope.ErrCode === 0) {
+        stored++;
+        return;
+      }
+      if (attempt >= TCCC_RETRIES || envelope.ErrCode < 2000) {
+        if (problems.length < 5) problems.push(`push ${n} answered ${reply.body} (attempt ${attempt + 1})`);
+        return;
+      }
+    }
   };
   let started = process.cpuUsage();
   await countingLogs(pushLogs, async () => {
