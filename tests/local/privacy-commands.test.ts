@@ -219,6 +219,9 @@ describe('docs/privacy.md: erasing one person everywhere, through npm start and 
     }
     expect(all.privacy.filter((item) => gone.includes(item.SessionId))).toEqual([]);
     expect(all.quarantine).toEqual([]);
+    // The reports keep figures, not those sessions: no contribution of theirs is left.
+    for (const sessionId of gone)
+      expect([sessionId, text(all.reports).includes(sessionId)]).toEqual([sessionId, false]);
     // The other caller's records and lookup items are as they were.
     expect(all.records.filter((item) => item.SessionId === other)).toEqual(otherBefore);
     expect(all.privacy.some((item) => item.SessionId === other)).toBe(true);
