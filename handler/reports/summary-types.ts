@@ -20,4 +20,6 @@ export interface Summary {
   groupBy: GroupBy;
   totals: Figures;
   groups: Array<{ key: string | null } & Figures>;
+  /** Dimension groupings: how many groups beyond MAX_GROUPS were left out (the totals count them). */
+  groupsOmitted?: number;
 }

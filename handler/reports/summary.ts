@@ -21,6 +21,13 @@ import type { View } from './views';
  */
 export const MAX_DAYS_FROM_SESSIONS = 31;
 
+/**
+ * Groups a summary by seat, skill group or status lists at most: those with the most sessions.
+ * A centre's agents and statuses are bounded by nothing TCCC promises; a reply of every one
+ * could pass API Gateway's and Lambda's 6 MB (each group with a 256-character key is ~0.5 KB).
+ */
+export const MAX_GROUPS = 1000;
+
 const isTime = (groupBy: GroupBy): groupBy is 'hour' | 'day' => groupBy === 'hour' || groupBy === 'day';
 
 /** A piece of the range within one UTC day: read from the day's rollup, or from its sessions. */
@@ -105,7 +112,12 @@ export async function summarize(request: SummaryRequest, store: ReportStore): Pr
   }
   const totals = emptyTally();
   for (const tally of groups.values()) mergeInto(totals, tally);
-  const ordered = [...groups].sort(([a], [b]) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1));
+  const byKey = ([a]: [string | null, Tally], [b]: [string | null, Tally]) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
+  let listed = [...groups];
+  const omitted = isTime(groupBy) ? 0 : Math.max(0, listed.length - MAX_GROUPS);
+  if (omitted > 0) listed = listed.sort((a, b) => b[1].sessions - a[1].sessions || byKey(a, b)).slice(0, MAX_GROUPS);
+  const ordered = listed.sort(byKey);
   return {
     from: new Date(from * 1000).toISOString(),
     to: new Date(to * 1000).toISOString(),
@@ -113,6 +125,7 @@ export async function summarize(request: SummaryRequest, store: ReportStore): Pr
     groupBy,
     totals: figuresOf(totals),
     groups: ordered.map(([key, tally]) => ({ key, ...figuresOf(tally) })),
+    ...(omitted > 0 && { groupsOmitted: omitted }),
   };
 }
 
