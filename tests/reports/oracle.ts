@@ -105,7 +105,14 @@ export function expectedSummary(
     const key = keyOf(body, groupBy, tz);
     groups.set(key, [...(groups.get(key) ?? []), body]);
   }
-  const ordered = [...groups].sort(([a], [b]) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1));
+  const byKey = ([a]: [string | null, Body[]], [b]: [string | null, Body[]]) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
+  // By a dimension, the 1,000 groups with the most sessions (docs/reports.md), ties by key.
+  const all = [...groups];
+  const timed = groupBy === 'hour' || groupBy === 'day';
+  const omitted = timed ? 0 : Math.max(0, all.length - 1000);
+  const kept = omitted > 0 ? all.sort((a, b) => b[1].length - a[1].length || byKey(a, b)).slice(0, 1000) : all;
+  const ordered = kept.sort(byKey);
   return {
     from: new Date(from * 1000).toISOString(),
     to: new Date(to * 1000).toISOString(),
@@ -113,5 +120,6 @@ export function expectedSummary(
     groupBy,
     totals: figures(bodies),
     groups: ordered.map(([key, members]) => ({ key, ...figures(members) })),
+    ...(omitted > 0 && { groupsOmitted: omitted }),
   };
 }
