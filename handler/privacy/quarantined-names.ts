@@ -1,4 +1,4 @@
-import { canonicalIdentifier } from './identifiers';
+import { canonicalIdentifier, identifiersOf } from './identifiers';
 
 /** Longest quoted string looked at in a body that is not JSON: a SessionId or an identifier, not free text. */
 const MAX_QUOTED = 256;
@@ -17,12 +17,8 @@ export function quarantinedNames(body: Uint8Array): { identifiers: Set<string>; 
   };
   try {
     const json = JSON.parse(text) as unknown;
-    const walk = (node: unknown): void => {
-      if (typeof node === 'string' || typeof node === 'number') add(node);
-      else if (Array.isArray(node)) node.forEach(walk);
-      else if (typeof node === 'object' && node !== null) Object.values(node).forEach(walk);
-    };
-    walk(json);
+    // Every value, under any field: the whole body read as one identifier field.
+    for (const canonical of identifiersOf(json, { identifier: true })) identifiers.add(canonical);
     const id = (json as { SessionId?: unknown } | null)?.SessionId;
     return { identifiers, ...(typeof id === 'string' && { sessionId: id }) };
   } catch {
