@@ -39,32 +39,45 @@ export function canonicalIdentifier(value: string | number): string | undefined 
 
 export const isPhone = (canonical: string): boolean => canonical.startsWith(PHONE);
 
-/** Every identifier of `record`, each canonical form once. */
-export function identifiersOf(record: unknown, shape: KnownShape): string[] {
-  const found = new Set<string>();
-  const add = (node: unknown, phonesOnly: boolean): void => {
+/**
+ * Lookup items one record may write, at most. Each is a write unit on every push of a new record:
+ * without a bound, a 128 KiB body of thousands of phone-like values under fields the schema does
+ * not know (or a ServeParticipants list of thousands) would cost thousands. Documented fields
+ * come first; TCCC's records hold 1 to 5.
+ */
+export const MAX_IDENTIFIERS_PER_RECORD = 32;
+
+/**
+ * The identifiers of `record`, each canonical form once: those under the documented
+ * `x-identifier` fields first, then phone numbers under fields the schema does not know, at most
+ * `limit` (a quarantined body, only searched in memory, takes them all).
+ */
+export function identifiersOf(record: unknown, shape: KnownShape, limit = MAX_IDENTIFIERS_PER_RECORD): string[] {
+  const marked = new Set<string>();
+  const unknown = new Set<string>();
+  const add = (node: unknown, into: Set<string>, phonesOnly: boolean): void => {
     if (typeof node === 'string' || typeof node === 'number') {
       const canonical = canonicalIdentifier(node);
-      if (canonical !== undefined && (!phonesOnly || isPhone(canonical))) found.add(canonical);
+      if (canonical !== undefined && (!phonesOnly || isPhone(canonical))) into.add(canonical);
     } else if (Array.isArray(node)) {
-      for (const item of node) add(item, phonesOnly);
+      for (const item of node) add(item, into, phonesOnly);
     } else if (typeof node === 'object' && node !== null) {
-      for (const child of Object.values(node)) add(child, phonesOnly);
+      for (const child of Object.values(node)) add(child, into, phonesOnly);
     }
   };
   const walk = (node: unknown, nodeShape: KnownShape): void => {
     if (nodeShape.identifier) {
-      add(node, false);
+      add(node, marked, false);
     } else if (Array.isArray(node)) {
       for (const item of node) if (nodeShape.items) walk(item, nodeShape.items);
     } else if (typeof node === 'object' && node !== null && nodeShape.properties) {
       const properties = nodeShape.properties;
       for (const [key, child] of Object.entries(node)) {
         if (Object.hasOwn(properties, key)) walk(child, properties[key] as KnownShape);
-        else add(child, true);
+        else add(child, unknown, true);
       }
     }
   };
   walk(record, shape);
-  return [...found];
+  return [...new Set([...marked, ...unknown])].slice(0, limit);
 }

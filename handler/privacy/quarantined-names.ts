@@ -18,7 +18,8 @@ export function quarantinedNames(body: Uint8Array): { identifiers: Set<string>; 
   try {
     const json = JSON.parse(text) as unknown;
     // Every value, under any field: the whole body read as one identifier field.
-    for (const canonical of identifiersOf(json, { identifier: true })) identifiers.add(canonical);
+    for (const canonical of identifiersOf(json, { identifier: true }, Number.POSITIVE_INFINITY))
+      identifiers.add(canonical);
     const id = (json as { SessionId?: unknown } | null)?.SessionId;
     return { identifiers, ...(typeof id === 'string' && { sessionId: id }) };
   } catch {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalIdentifier, identifiersOf } from '../../handler/privacy/identifiers';
+import { canonicalIdentifier, identifiersOf, MAX_IDENTIFIERS_PER_RECORD } from '../../handler/privacy/identifiers';
 import { loadSchema, type SchemaName } from '../../handler/push-types/generated/schemas';
 import { EVENTS_DIR } from '../support/events';
 
@@ -58,5 +58,14 @@ describe("identifiers: the fields the schemas mark x-identifier, in TCCC's sampl
     const found = identifiersOf(record, await shapeOf('cdr.v1'));
     for (const value of ['id:Agent One', 'id:VIP caller', 'id:order-778899', 'id:sales'])
       expect(found).not.toContain(value);
+  });
+
+  it(`writes at most ${MAX_IDENTIFIERS_PER_RECORD} for a record, however many phone-like values a hostile body carries; the documented ones first`, async () => {
+    const flood = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, n) => [`Extra${n}`, `+86 139 ${String(n).padStart(8, '0')}`]),
+    );
+    const found = identifiersOf({ ...flood, ...sample('cdr') }, await shapeOf('cdr.v1'));
+    expect(found).toHaveLength(MAX_IDENTIFIERS_PER_RECORD);
+    expect(found.slice(0, 3).sort()).toEqual(['id:agent1@example.com', 'tel:13800000001', 'tel:75500000002']);
   });
 });
