@@ -21,8 +21,14 @@ function isHttpApiEvent(event: ApiGatewayEvent): event is APIGatewayProxyEventV2
   return (event as APIGatewayProxyEventV2).version === '2.0';
 }
 
+/**
+ * Header and query maps have no prototype: a client names their keys, and a key such as
+ * `constructor` or `__proto__` must be a plain entry, never Object.prototype's.
+ */
+const clientKeyed = (): Record<string, string> => Object.create(null);
+
 function definedEntries(record: Record<string, string | undefined> | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = clientKeyed();
   for (const [key, value] of Object.entries(record ?? {})) {
     if (value !== undefined) out[key] = value;
   }
@@ -30,7 +36,7 @@ function definedEntries(record: Record<string, string | undefined> | null | unde
 }
 
 function lowerCaseKeys(record: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = clientKeyed();
   for (const [key, value] of Object.entries(record)) {
     const name = key.toLowerCase();
     // Same header twice under different casings: join them as HTTP does.
@@ -43,7 +49,7 @@ function lowerCaseKeys(record: Record<string, string>): Record<string, string> {
 function restApiQuery(event: APIGatewayProxyEvent): Record<string, string> {
   const multi = event.multiValueQueryStringParameters;
   if (!multi) return definedEntries(event.queryStringParameters);
-  const out: Record<string, string> = {};
+  const out = clientKeyed();
   for (const [key, values] of Object.entries(multi)) {
     if (values) out[key] = values.join(',');
   }

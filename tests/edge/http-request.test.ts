@@ -31,6 +31,22 @@ describe('toHttpRequest', () => {
     expect(request.requestId).toBe(event.requestContext.requestId);
   });
 
+  it('keeps header and query names such as constructor or __proto__ as plain entries', () => {
+    const event = restApiEvent({ headers: { Constructor: 'a', constructor: 'b', ToString: 'c' }, body: '{}' });
+    // As a JSON-decoded event holds it: "__proto__" an own key, not the prototype.
+    event.multiValueQueryStringParameters = JSON.parse('{"__proto__":["x"],"valueOf":["y"]}');
+
+    const request = toHttpRequest(event);
+
+    expect(request.headers.constructor).toBe('a,b');
+    expect(request.headers.tostring).toBe('c');
+    expect(request.headers.authorization).toBeUndefined();
+    expect(Object.getPrototypeOf(request.query)).toBeNull();
+    expect(Object.keys(request.query)).toEqual(['__proto__', 'valueOf']);
+    expect(request.query.valueOf).toBe('y');
+    expect(request.query['__proto__']).toBe('x');
+  });
+
   it('treats a missing body as empty', () => {
     expect(toHttpRequest(restApiEvent({})).body).toBe('');
   });

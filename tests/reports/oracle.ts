@@ -68,10 +68,11 @@ function figures(bodies: Body[]) {
   const answered = bodies.filter((body) => (body.AcceptTimestamp as number) > 0);
   const waits = answered.map((body) => (body.AcceptTimestamp as number) - (body.StartTimestamp as number));
   const handles = answered.map((body) => (body.EndedTimestamp as number) - (body.AcceptTimestamp as number));
-  const byStatus: Record<string, number> = {};
+  // A Map, not an object: a status may be any string, "valueOf" or "__proto__" too.
+  const byStatus = new Map<string, number>();
   for (const body of bodies) {
     const status = documentedKey(body.EndStatusString as string) as string;
-    byStatus[status] = (byStatus[status] ?? 0) + 1;
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
   }
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
@@ -82,7 +83,7 @@ function figures(bodies: Body[]) {
     avgWaitSeconds: waits.length === 0 ? null : sum(waits) / waits.length,
     maxWaitSeconds: waits.length === 0 ? null : Math.max(...waits),
     avgHandleSeconds: handles.length === 0 ? null : sum(handles) / handles.length,
-    byStatus: Object.fromEntries(Object.entries(byStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
+    byStatus: Object.fromEntries([...byStatus].sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
 
