@@ -13,16 +13,21 @@ const RECENT_DAYS = 7;
 
 export const isClosed = (dayStart: number, now: number) => dayStart + DAY + CLOSE_AFTER_SECONDS <= now;
 
-/** Rollups are a saving, not a source of truth (a reader falls back to the contributions): a failure is logged, not thrown. */
-async function rollUpQuietly(store: ReportStore, action: string, dayStart: number): Promise<void> {
+/**
+ * Rollups are a saving, not a source of truth (a reader falls back to the contributions): a
+ * failure is logged, not thrown. Answers whether the try ended (rolled up, or found nothing to do).
+ */
+async function rollUpQuietly(store: ReportStore, action: string, dayStart: number): Promise<boolean> {
   try {
     await rollUpDay(store, action, dayStart);
+    return true;
   } catch (error) {
     logger.warn('rolling up a day failed; summaries count it from its sessions until the next try', {
       action,
       day: new Date(dayStart * 1000).toISOString().slice(0, 10),
       cause: causeOf(error),
     });
+    return false;
   }
 }
 
@@ -100,12 +105,15 @@ export class RollupSchedule {
         );
         for (const [key, { dayStart }] of days) {
           const state = states.get(dayStart);
-          if (state && state.rollup?.rev !== state.rev) {
-            if (budget === 0) continue;
-            budget--;
-            await rollUpQuietly(store, action, dayStart);
-          }
+          const stale = state !== undefined && state.rollup?.rev !== state.rev;
+          if (stale && budget === 0) continue; // the next batch's turn
           this.lastLook.set(key, now);
+          if (stale) {
+            budget--;
+            // A failed rollup keeps its day on the list, looked at again after RECHECK_SECONDS:
+            // a day past the recent ones would otherwise wait for its next change.
+            if (!(await rollUpQuietly(store, action, dayStart))) continue;
+          }
           this.touched.delete(key);
         }
       } catch (error) {
