@@ -13,7 +13,7 @@ export const DEFAULT_AUDIT_DAYS = 1095;
 export const MAX_AUDITED_SESSIONS = 1000;
 
 /**
- * One erasure or retention run, as the audit trail keeps it. Never a personal value: what was
+ * One erasure, retention or privacy-index run, as the audit trail keeps it. Never a personal value: what was
  * asked is its keyed hash (the same person asked again has the same hash), what was found or
  * erased is SessionIds, push types and counts.
  */
@@ -21,7 +21,7 @@ export interface AuditEntry {
   readonly at: string;
   /** The AWS caller identity (ARN), or `local:<user>` against a DynamoDB Local. */
   readonly who: string;
-  readonly command: 'erase' | 'retention';
+  readonly command: 'erase' | 'retention' | 'privacy-index';
   readonly dryRun: boolean;
   /** erase: `phone`, `user` or `session`, and the keyed hash of the value. */
   readonly asked?: { readonly kind: string; readonly hash: string };

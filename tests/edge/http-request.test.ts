@@ -42,9 +42,10 @@ describe('toHttpRequest', () => {
     expect(request.headers.tostring).toBe('c');
     expect(request.headers.authorization).toBeUndefined();
     expect(Object.getPrototypeOf(request.query)).toBeNull();
-    expect(Object.keys(request.query)).toEqual(['__proto__', 'valueOf']);
-    expect(request.query.valueOf).toBe('y');
-    expect(request.query['__proto__']).toBe('x');
+    expect(Object.entries(request.query)).toEqual([
+      ['__proto__', 'x'],
+      ['valueOf', 'y'],
+    ]);
   });
 
   it('treats a missing body as empty', () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { sampleOf } from '../support/events';
 import {
@@ -163,6 +163,31 @@ describe('docs/privacy.md: erasing one person everywhere, through npm start and 
     expect(summary.totals.sessions).toBe(4);
   }, 90_000);
 
+  it('npm run privacy-index: the records the consumer never read (here: its items deleted) are indexed as it indexed them', async () => {
+    const lookupItems = async () =>
+      (await scan(TABLES.privacy))
+        .filter((item) => item.pk.startsWith('P#'))
+        .map((item) => JSON.stringify(item))
+        .sort();
+    const indexed = await lookupItems();
+    const forgotten = (await scan(TABLES.privacy)).filter((item) => [voice, chat].includes(item.SessionId));
+    expect(forgotten.length).toBeGreaterThan(2);
+    for (const item of forgotten) {
+      await client.send(
+        new DeleteItemCommand({ TableName: TABLES.privacy, Key: { pk: { S: item.pk }, sk: { S: item.sk } } }),
+      );
+    }
+
+    const result = await run(documented('npm run privacy-index'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^privacy-index: \\d+ record item\\(s\\) read, ${indexed.length} lookup item\\(s\\) written, 0 record\\(s\\) changed meanwhile and written again, 0 still changing\n$`,
+      ),
+    );
+    expect(await lookupItems()).toEqual(indexed);
+  });
+
   it('npm run erase -- --phone … --dry-run lists the sessions, types and counts, never the number, and erases nothing', async () => {
     const before = await everything();
     const dry = await run(documented('npm run erase -- --phone 008613912345678 --dry-run'));
@@ -245,7 +270,10 @@ describe('docs/privacy.md: erasing one person everywhere, through npm start and 
     expect(audit.code).toBe(0);
     expect(audit.stdout).not.toContain(DIGITS);
     const runs = audit.stdout.split('\n').filter((line) => /^\d{4}-/.test(line));
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(3);
+    expect(runs.shift()).toMatch(
+      / {2}local:\S+ {2}privacy-index {2}- {2}corrected=0 records=\d+ unsettled=0 written=\d+$/,
+    );
     expect(runs[0]).toMatch(
       / {2}local:\S+ {2}erase \(dry run\) {2}phone#[0-9a-f]{32} {2}quarantine=1 records=6 sessions=4 versions=2$/,
     );

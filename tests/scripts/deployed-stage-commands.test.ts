@@ -3,13 +3,17 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { loadAuthConfig } from '../../handler/auth/auth-config';
 import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
 import { createPushHandler } from '../../handler/functions/push';
+import { canonicalIdentifier } from '../../handler/privacy/identifiers';
+import { identifierHash, lookupPartitions } from '../../handler/privacy/privacy-layout';
 import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
 import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { DynamoDbReportStore } from '../../handler/reports/dynamodb-report-store';
 import { pushEvent, sampleOf, sampleRecord } from '../support/events';
 import { userEnv } from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
+import { ssmStandIn } from '../support/ssm-stand-in';
 import { putLegacyLayoutItems, saveWithoutIndexes } from '../support/stored-before';
+import { stsStandIn } from '../support/sts-stand-in';
 
 /**
  * The README's commands for a deployed stage (`--stage prod --region ap-southeast-1`), run as
@@ -20,6 +24,7 @@ import { putLegacyLayoutItems, saveWithoutIndexes } from '../support/stored-befo
  */
 const RECORDS = 'tccc-cdr-receiver-prod-cdrs';
 const QUARANTINE = 'tccc-cdr-receiver-prod-quarantine';
+const PRIVACY = 'tccc-cdr-receiver-prod-privacy';
 const client = createDynamoDbClient();
 
 /** The operator's shell: AWS credentials, no profile, no region but the one on the command line. */
@@ -155,4 +160,93 @@ describe('the README’s commands for a deployed stage, run as written', () => {
     const state = (await reports.dayStates('cdr', [day], true)).get(day);
     expect(state?.rollup?.rev).toBe(state?.rev);
   }, 120_000);
+
+  it('docs/privacy.md’s deployed lines: the stage’s hash key from SSM, the operator from STS; indexed, found, erased', async () => {
+    const prodKey = 'prod-privacy-hash-key-of-at-least-32-characters';
+    const ssm = ssmStandIn({ '/tccc-cdr-receiver/prod/privacy-hash-key': prodKey });
+    const operator = 'arn:aws:iam::123456789012:user/privacy-operator';
+    const sts = stsStandIn(operator);
+    const env = {
+      ...operatorEnv(),
+      AWS_ENDPOINT_URL_SSM: await ssm.start(),
+      AWS_ENDPOINT_URL_STS: await sts.start(),
+    };
+    const runDeployed = (command: string) => runDocumented(documented(command), env);
+    try {
+      const push = createPushHandler({
+        store: new DynamoDbRecordStore(client, RECORDS),
+        quarantine: new DynamoDbQuarantineStore(client, QUARANTINE),
+        loadAuth: () => loadAuthConfig({ TCCC_AUTH: 'none' }),
+      });
+      const day = Date.UTC(2026, 10, 20) / 1000;
+      const body = sampleOf('cdr', {
+        Caller: '+86 139 1234 5678',
+        StartTimestamp: day + 100,
+        AcceptTimestamp: day + 160,
+        EndedTimestamp: day + 900,
+      });
+      expect(JSON.parse((await push(pushEvent(body, { query: { action: 'cdr', version: '1' } }))).body).ErrCode).toBe(
+        0,
+      );
+      const dryRun = 'npm run erase -- --phone 008613912345678 --dry-run --stage prod --region ap-southeast-1';
+
+      // Stored with no lookup consumer running, as before the lookup existed: not found.
+      const before = await runDeployed(dryRun);
+      expect(before.code).toBe(0);
+      expect(before.stdout).not.toContain(body.SessionId);
+
+      const indexed = await runDeployed('npm run privacy-index -- --stage prod --region ap-southeast-1');
+      expect(indexed.code).toBe(0);
+      expect(indexed.stdout).toMatch(
+        /^privacy-index: \d+ record item\(s\) read, [1-9]\d* lookup item\(s\) written, 0 record\(s\) changed meanwhile and written again, 0 still changing\n$/,
+      );
+      // Keyed by the stage's own key: its hash of the caller is a lookup partition.
+      const hash = identifierHash(prodKey, canonicalIdentifier('008613912345678') as string);
+      const partitions = await Promise.all(
+        lookupPartitions(hash).map((pk) =>
+          client.send(
+            new QueryCommand({
+              TableName: PRIVACY,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': { S: pk } },
+            }),
+          ),
+        ),
+      );
+      expect(partitions.flatMap((page) => page.Items ?? []).map((item) => item.SessionId?.S)).toEqual([body.SessionId]);
+
+      const found = await runDeployed(dryRun);
+      expect(found.code).toBe(0);
+      expect(found.stdout).toContain(`${body.SessionId}  cdr  1 current, 0 older version(s)`);
+      const erased = await runDeployed('npm run erase -- --phone 008613912345678 --stage prod --region ap-southeast-1');
+      expect(erased.code).toBe(0);
+      expect(erased.stdout).toContain('erased: 1 session(s), 1 record(s)');
+      expect(Object.keys((await currentItem(body.SessionId, `R#cdr#${body.SdkAppId}`)) ?? {}).sort()).toEqual([
+        'SessionId',
+        'action',
+        'erasedAt',
+        'recordKey',
+      ]);
+
+      // The key read from the stage's SSM path, decrypted; the caller identity asked each run.
+      expect(ssm.calls).toContainEqual({
+        operation: 'GetParameter',
+        names: ['/tccc-cdr-receiver/prod/privacy-hash-key'],
+        decrypt: true,
+      });
+      expect(sts.calls.filter((call) => call === 'GetCallerIdentity')).toHaveLength(4);
+      const audit = await runDocumented('npm run erase -- --audit --stage prod --region ap-southeast-1', env);
+      const runs = audit.stdout.split('\n').filter((line) => /^\d{4}-/.test(line));
+      expect(runs.map((line) => line.split('  ').slice(1, 3))).toEqual([
+        [operator, 'erase (dry run)'],
+        [operator, 'privacy-index'],
+        [operator, 'erase (dry run)'],
+        [operator, 'erase'],
+      ]);
+      expect(audit.stdout).not.toContain('13912345678');
+    } finally {
+      await ssm.stop();
+      await sts.stop();
+    }
+  }, 180_000);
 });

@@ -12,19 +12,31 @@ export default async function globalSetup() {
   // alone uses them (its commands scan whole tables), through the SDK's endpoint variable.
   // tests/reports/stream-poller.test.ts reads a whole stream: its own too. So do tests/privacy
   // (the lookup's consumer reads the stream; erasure scans the quarantine; retention every table).
-  const [tables, fuzzTables, reportTables, pollerTables, boundedTables, , , privacyTables, operatorTables] =
-    await Promise.all([
-      ensureLocalTables(db.endpoint, 'test'),
-      ensureLocalTables(db.endpoint, 'fuzz'),
-      ensureLocalTables(db.endpoint, 'reports'),
-      ensureLocalTables(db.endpoint, 'poller'),
-      ensureLocalTables(db.endpoint, 'bounded'),
-      ensureLocalTables(db.endpoint, 'prod'),
-      ensureLocalTables(faulty.endpoint, 'test'),
-      ensureLocalTables(db.endpoint, 'privacy'),
-      // tests/infra/privacy-template.test.ts runs the operator's privacy commands on these, noting each request.
-      ensureLocalTables(db.endpoint, 'operator'),
-    ]);
+  const [
+    tables,
+    fuzzTables,
+    reportTables,
+    pollerTables,
+    boundedTables,
+    ,
+    ,
+    privacyTables,
+    operatorTables,
+    indexTables,
+  ] = await Promise.all([
+    ensureLocalTables(db.endpoint, 'test'),
+    ensureLocalTables(db.endpoint, 'fuzz'),
+    ensureLocalTables(db.endpoint, 'reports'),
+    ensureLocalTables(db.endpoint, 'poller'),
+    ensureLocalTables(db.endpoint, 'bounded'),
+    ensureLocalTables(db.endpoint, 'prod'),
+    ensureLocalTables(faulty.endpoint, 'test'),
+    ensureLocalTables(db.endpoint, 'privacy'),
+    // tests/infra/privacy-template.test.ts runs the operator's privacy commands on these, noting each request.
+    ensureLocalTables(db.endpoint, 'operator'),
+    // tests/privacy/index-lookups.test.ts compares the whole lookup with what the records ask for.
+    ensureLocalTables(db.endpoint, 'lookupindex'),
+  ]);
   // Test workers inherit this environment: the real handler finds DynamoDB Local through
   // the SDK's standard endpoint variable, exactly as `npm start` does.
   Object.assign(process.env, {
@@ -54,6 +66,12 @@ export default async function globalSetup() {
       reports: privacyTables.ReportTable,
     }),
     OPERATOR_TEST_TABLES: JSON.stringify(operatorTables),
+    INDEX_TEST_TABLES: JSON.stringify({
+      records: indexTables.CdrTable,
+      quarantine: indexTables.QuarantineTable,
+      privacy: indexTables.PrivacyTable,
+      reports: indexTables.ReportTable,
+    }),
     FAULTY_DYNAMODB_ENDPOINT: faulty.endpoint,
     FAULTY_DYNAMODB_PID: String(faulty.pid),
   });
