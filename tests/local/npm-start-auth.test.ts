@@ -3,7 +3,7 @@ import path from 'node:path';
 import {
   bannerCommands,
   dataDir,
-  freePort,
+  freePorts,
   type Running,
   root,
   runShell,
@@ -21,11 +21,8 @@ const basicHeader = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 async function ports() {
-  return {
-    PORT: String(await freePort()),
-    DYNAMODB_PORT: String(await freePort()),
-    LAMBDA_PORT: String(await freePort()),
-  };
+  const [http, dynamodb, lambda] = await freePorts(3);
+  return { PORT: String(http), DYNAMODB_PORT: String(dynamodb), LAMBDA_PORT: String(lambda) };
 }
 
 function push(base: string, headers: Record<string, string> = {}) {

@@ -9,6 +9,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   dataDir,
   freePort,
+  freePorts,
   type LocalReceiver,
   root,
   startLocalReceiver,
@@ -237,9 +238,9 @@ describe('DYNAMODB_ENDPOINT=http://127.0.0.1:8000 npm start: a DynamoDB of the u
     expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([]);
 
     const command = documented('DYNAMODB_ENDPOINT=http://127.0.0.1:8000 npm start').replace('8000', String(dbPort));
-    const httpPort = await freePort();
+    const [httpPort, lambdaPort] = (await freePorts(2)) as [number, number];
     const running = await startReceiver(
-      userEnv({ TCCC_AUTH: 'none', PORT: String(httpPort), LAMBDA_PORT: String(await freePort()) }),
+      userEnv({ TCCC_AUTH: 'none', PORT: String(httpPort), LAMBDA_PORT: String(lambdaPort) }),
       command,
     );
     try {

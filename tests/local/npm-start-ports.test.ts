@@ -2,7 +2,7 @@ import type net from 'node:net';
 import {
   bannerCommands,
   dataDir,
-  freePort,
+  freePorts,
   npmStart,
   occupy,
   release,
@@ -21,12 +21,13 @@ describe('npm start: the ports it listens on', () => {
     'stops at once, saying so, when %s names a port already in use',
     async (variable) => {
       const data = dataDir();
-      const taken = (await occupy(await freePort())) as net.Server;
+      const [toTake, http, dynamodb, lambda] = await freePorts(4);
+      const taken = (await occupy(toTake as number)) as net.Server;
       const takenPort = (taken.address() as net.AddressInfo).port;
       const ports: Record<string, string> = {
-        PORT: String(await freePort()),
-        DYNAMODB_PORT: String(await freePort()),
-        LAMBDA_PORT: String(await freePort()),
+        PORT: String(http),
+        DYNAMODB_PORT: String(dynamodb),
+        LAMBDA_PORT: String(lambda),
         [variable]: String(takenPort),
       };
       try {

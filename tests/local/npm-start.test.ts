@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataDir, freePort, portAnswers, root, startReceiver, stopReceiver, userEnv } from '../support/local-receiver';
+import { dataDir, freePorts, portAnswers, root, startReceiver, stopReceiver, userEnv } from '../support/local-receiver';
 
 const data = dataDir();
 afterAll(() => data.remove());
 
 describe('npm start: the receiver on serverless-offline and DynamoDB Local', () => {
   it('stores a TCCC push, reads it back, keeps it across a restart, and stops everything on Ctrl-C', async () => {
-    const ports = { http: await freePort(), lambda: await freePort(), dynamodb: await freePort() };
+    const [http, lambda, dynamodb] = (await freePorts(3)) as [number, number, number];
+    const ports = { http, lambda, dynamodb };
     const env = userEnv({
       PORT: String(ports.http),
       LAMBDA_PORT: String(ports.lambda),

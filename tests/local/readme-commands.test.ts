@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dataDir, freePort, type Running, root, startReceiver, stopReceiver, userEnv } from '../support/local-receiver';
+import {
+  dataDir,
+  freePort,
+  freePorts,
+  type Running,
+  root,
+  startReceiver,
+  stopReceiver,
+  userEnv,
+} from '../support/local-receiver';
 import { documented, runDocumented } from '../support/readme';
 
 /**
@@ -31,7 +40,8 @@ afterAll(async () => {
 
 /** A README line that starts `npm start`, with free ports in the environment unless it sets them. */
 async function start(line: string, dir: string): Promise<Started> {
-  const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), LAMBDA_PORT: await freePort() };
+  const [PORT, DYNAMODB_PORT, LAMBDA_PORT] = await freePorts(3);
+  const ports = { PORT, DYNAMODB_PORT, LAMBDA_PORT };
   const running = await startReceiver(
     userEnv({
       PORT: String(ports.PORT),
@@ -55,7 +65,7 @@ const shell = (command: string) => runDocumented(command, userEnv({}));
 
 describe('the README’s npm start and curl lines, run as written', () => {
   it('PORT=3100 DYNAMODB_PORT=8100 LAMBDA_PORT=3102 DYNAMODB_DATA_DIR=… npm start, then the quick start’s push and read, and npx serverless invoke local spelled out', async () => {
-    const [http, dynamodb, lambda] = [await freePort(), await freePort(), await freePort()];
+    const [http, dynamodb, lambda] = await freePorts(3);
     const dir = path.join(data.dir, 'receiver-data');
     const line = documented(
       'PORT=3100 DYNAMODB_PORT=8100 LAMBDA_PORT=3102 DYNAMODB_DATA_DIR=/tmp/receiver-data npm start',

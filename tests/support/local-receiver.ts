@@ -8,14 +8,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 /** Helpers for the tests that run `npm start` as a user does. */
 export const root = path.join(__dirname, '..', '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+/** A port nothing listens on now. For several at once, freePorts: two calls in a row can answer the same one. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port as number;
+}
+
+/** `count` distinct free ports: each is held until all are found, so the system cannot hand one out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer().listen(0, '127.0.0.1', () => resolve(server));
+          server.on('error', reject);
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** Listens on `port` (as another program would) until released; undefined if something already does. */
@@ -190,7 +203,8 @@ export interface LocalReceiver {
 
 /** `npm start` on free ports and a data folder of the caller's, with the user's environment plus `env`. */
 export async function startLocalReceiver(dir: string, env: Record<string, string> = {}): Promise<LocalReceiver> {
-  const ports = { http: await freePort(), lambda: await freePort(), dynamodb: await freePort() };
+  const [http, lambda, dynamodb] = (await freePorts(3)) as [number, number, number];
+  const ports = { http, lambda, dynamodb };
   const running = await startReceiver(
     userEnv({
       TCCC_AUTH: 'none',
