@@ -4,7 +4,7 @@ import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
 import { createLookupHandler } from '../../handler/functions/lookup';
 import { createPushHandler } from '../../handler/functions/push';
 import { Erasure } from '../../handler/privacy/erasure';
-import { indexLookups } from '../../handler/privacy/index-lookups';
+import { ATTEMPTS, indexLookups } from '../../handler/privacy/index-lookups';
 import { LOOKUP_PREFIX, PK, SK } from '../../handler/privacy/privacy-layout';
 import { lookupIdentifiersOf, lookupItemsOf } from '../../handler/privacy/record-lookups';
 import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
@@ -156,4 +156,36 @@ it('a record replaced and a session erased between its read and its write end wi
   // The first callee is still in the older version, which the lookup finds.
   expect(await sessionsOf('0086075500004444')).toEqual([replaced.SessionId]);
   indexClient.destroy();
+});
+
+it('a record that changes at every look is counted unsettled, with the items of what it was last seen as', async () => {
+  const busy = sampleOf('cdr', { Caller: '008613700007777', ...times });
+  await send('cdr', busy);
+  await consumer.pollOnce();
+  await forgetLookup();
+
+  // Before each re-read of the records, another version of that session, with another callee.
+  const indexClient = createDynamoDbClient();
+  let versions = 0;
+  indexClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'BatchGetItemCommand') {
+        versions++;
+        await send('cdr', {
+          ...busy,
+          EndedTimestamp: times.EndedTimestamp + versions,
+          Callee: `00860755000090${String(versions).padStart(2, '0')}`,
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const counts = await indexLookups(indexClient, tables, KEY);
+  indexClient.destroy();
+  expect(versions).toBe(ATTEMPTS);
+  expect(counts).toMatchObject({ corrected: 1, unsettled: 1 });
+  // What the last look saw is what was written; the consumer brings the lookup up to date.
+  await consumer.pollOnce();
+  expect(await lookupItems()).toEqual(await askedFor());
 });
