@@ -1,4 +1,4 @@
-import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { batchWrite, type Item, queryAll, readItem, scanPages, send } from '../aws/dynamodb';
 import { PUSH_TYPES, pushTypeOf } from '../push-types/push-registry';
 import { QUERY_ATTRIBUTE, QUERY_INDEX, seatPartitionKey } from '../query/query-index';
@@ -12,9 +12,9 @@ import {
 } from '../records/item-layout';
 import type { QuarantinedPush } from '../records/quarantine';
 import { canonicalIdentifier, isPhone } from './identifiers';
-import { identifierHash, lookupPartitions, PK, SK } from './privacy-layout';
+import { deleteLookup, identifierHash, lookupPartitions, PK } from './privacy-layout';
 import { quarantinedNames } from './quarantined-names';
-import { lookupIdentifiersOf, lookupItemsOf } from './record-lookups';
+import { LookupWrites, lookupIdentifiersOf, lookupItemsOf } from './record-lookups';
 
 /** Who or what to erase, as the operator asked. */
 export type Subject = { kind: 'phone' | 'user' | 'session'; value: string };
@@ -116,18 +116,14 @@ export class Erasure {
    * that their days' report figures can be recounted.
    */
   async erase(plan: ErasurePlan, now: Date = new Date()): Promise<ErasedRecord[]> {
-    const lookups = new Map<string, WriteRequest>();
+    const lookups = new LookupWrites();
     const erased: ErasedRecord[] = [];
     for (const { sessionId } of plan.sessions) {
       let items = await this.sessionItems(sessionId);
       // A push racing the erasure may have added a version: a second look takes it too.
       for (let pass = 0; pass < 2 && items.some((item) => !isTombstone(item)); pass++) {
         for (const item of items.filter((found) => !isTombstone(found))) {
-          for (const lookup of lookupItemsOf(item, await lookupIdentifiersOf(item, true), this.key)) {
-            lookups.set(`${lookup[PK]?.S}\u0000${lookup[SK]?.S}`, {
-              DeleteRequest: { Key: { [PK]: lookup[PK], [SK]: lookup[SK] } as Item },
-            });
-          }
+          lookups.add(lookupItemsOf(item, await lookupIdentifiersOf(item, true), this.key).map(deleteLookup));
           await this.eraseItem(item, now);
           const { action, ordering } = readItem<{ action: string; ordering?: number }>(item);
           const current = item[RECORD_KEY_ATTRIBUTE]?.S?.startsWith(currentKeyPrefix());
@@ -138,7 +134,7 @@ export class Erasure {
         items = await this.sessionItems(sessionId);
       }
     }
-    await batchWrite(this.tables.client, this.tables.privacy, [...lookups.values()]);
+    await batchWrite(this.tables.client, this.tables.privacy, lookups.requests);
     for (const id of plan.quarantineIds) {
       await send('DeleteItem', () =>
         this.tables.client.send(new DeleteItemCommand({ TableName: this.tables.quarantine, Key: { id: { S: id } } })),

@@ -1,7 +1,7 @@
 import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { batchGet, batchWrite, type Item, scanPages } from '../aws/dynamodb';
 import { isTombstone, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
-import { PK, SK } from './privacy-layout';
+import { deleteLookup, lookupItemId } from './privacy-layout';
 import { lookupIdentifiersOf, lookupItemsOf } from './record-lookups';
 
 export interface IndexLookupCounts {
@@ -18,27 +18,23 @@ export interface IndexLookupCounts {
 /** Looks at a record that changed while its items were written, before leaving it to its own stream events. */
 export const ATTEMPTS = 3;
 
-const lookupId = (item: Item) => `${item[PK]?.S}\u0000${item[SK]?.S}`;
 const recordId = (item: Item) => `${item[SESSION_ID_ATTRIBUTE]?.S}\u0000${item[RECORD_KEY_ATTRIBUTE]?.S}`;
 
 /** The lookup items a record item asks for, by key (none for a tombstone or an item gone). */
 async function lookupsOf(item: Item | undefined, key: string): Promise<Map<string, Item>> {
   if (!item || isTombstone(item)) return new Map();
   const items = lookupItemsOf(item, await lookupIdentifiersOf(item), key);
-  return new Map(items.map((lookup) => [lookupId(lookup), lookup]));
+  return new Map(items.map((lookup) => [lookupItemId(lookup), lookup]));
 }
 
-const sameLookups = (a: Map<string, Item>, b: Map<string, Item>) =>
-  a.size === b.size && [...a].every(([id, item]) => JSON.stringify(b.get(id)) === JSON.stringify(item));
-
-/** The writes that turn a record's lookup items from `written` into `wanted`. */
+/** The writes that turn a record's lookup items from `written` into `wanted`: none when they agree. */
 function corrections(written: Map<string, Item>, wanted: Map<string, Item>): WriteRequest[] {
   const requests: WriteRequest[] = [];
   for (const [id, item] of wanted) {
     if (JSON.stringify(written.get(id)) !== JSON.stringify(item)) requests.push({ PutRequest: { Item: item } });
   }
   for (const [id, item] of written) {
-    if (!wanted.has(id)) requests.push({ DeleteRequest: { Key: { [PK]: item[PK], [SK]: item[SK] } as Item } });
+    if (!wanted.has(id)) requests.push(deleteLookup(item));
   }
   return requests;
 }
@@ -97,9 +93,10 @@ export async function indexLookups(
       requests = [];
       for (const [id, record] of pending) {
         const wanted = await lookupsOf(now.get(id), key);
-        if (sameLookups(wanted, record.written)) continue;
+        const fixes = corrections(record.written, wanted);
+        if (fixes.length === 0) continue;
         if (attempt === 0) counts.corrected++;
-        requests.push(...corrections(record.written, wanted));
+        requests.push(...fixes);
         changed.set(id, { key: record.key, written: wanted });
       }
       pending = changed;

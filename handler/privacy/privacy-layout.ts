@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../aws/dynamodb';
 import { recordHash, shardOf } from '../query/query-index';
 
@@ -35,3 +36,11 @@ export function lookupKey(hash: string, sessionId: string, recordKey: string): I
   const record = recordHash(sessionId, recordKey);
   return { [PK]: { S: `${LOOKUP_PREFIX}${hash}#${shardOf(record) % LOOKUP_SHARDS}` }, [SK]: { S: record } };
 }
+
+/** A lookup item's key as one string: a batch may not name a key twice. */
+export const lookupItemId = (item: Item): string => `${item[PK]?.S}\u0000${item[SK]?.S}`;
+
+/** The batch request that deletes a lookup item. */
+export const deleteLookup = (item: Item): WriteRequest => ({
+  DeleteRequest: { Key: { [PK]: item[PK], [SK]: item[SK] } as Item },
+});

@@ -7,7 +7,7 @@ import type { RecordBody } from '../push-types/record-body';
 import { QUERY_ATTRIBUTE } from '../query/query-index';
 import { EXPIRES_AT_ATTRIBUTE, isTombstone, RECORD_KEY_ATTRIBUTE, SESSION_ID_ATTRIBUTE } from '../records/item-layout';
 import { canonicalIdentifier, identifiersOf } from './identifiers';
-import { identifierHash, lookupKey, PK, RECEIVED_AT, SK } from './privacy-layout';
+import { deleteLookup, identifierHash, lookupItemId, lookupKey, RECEIVED_AT } from './privacy-layout';
 
 /** What a record table item says of the people in it. */
 interface RecordItem {
@@ -77,11 +77,7 @@ export async function lookupWritesOf(record: DynamoDBRecord, key: string): Promi
   for (const canonical of gained) lost.delete(canonical);
   return [
     ...(after ? lookupItemsOf(after, puts, key).map((item) => ({ PutRequest: { Item: item } })) : []),
-    ...(before
-      ? lookupItemsOf(before, [...lost], key).map((item) => ({
-          DeleteRequest: { Key: { [PK]: item[PK], [SK]: item[SK] } as Item },
-        }))
-      : []),
+    ...(before ? lookupItemsOf(before, [...lost], key).map(deleteLookup) : []),
   ];
 }
 
@@ -91,8 +87,7 @@ export class LookupWrites {
 
   add(requests: readonly WriteRequest[]): void {
     for (const request of requests) {
-      const key = request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {};
-      const id = `${key[PK]?.S}\u0000${key[SK]?.S}`;
+      const id = lookupItemId(request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {});
       this.byKey.delete(id);
       this.byKey.set(id, request);
     }
