@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DeleteItemCommand, type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { scanAll } from '../support/dynamodb';
 import { sampleOf } from '../support/events';
 import {
   dataDir,
@@ -71,13 +72,8 @@ async function get(pathAndQuery: string) {
 }
 
 /** Every item of a table, or of one of its indexes, as DynamoDB holds it. */
-async function scan(table: string, index?: string): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
-  for await (const page of paginateScan({ client }, { TableName: table, IndexName: index })) {
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-  }
-  return items;
-}
+const scan = async (table: string, index?: string): Promise<Record<string, any>[]> =>
+  (await scanAll(client, table, index)).map((item) => unmarshall(item));
 
 type Items = Record<string, any>[];
 async function everything(): Promise<{

@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, paginateScan } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../../handler/aws/dynamodb';
 import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
 import { createLookupHandler } from '../../handler/functions/lookup';
@@ -11,6 +11,7 @@ import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quaranti
 import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { isTombstone } from '../../handler/records/item-layout';
 import { StreamPoller } from '../../scripts/stream-poller';
+import { scanAll } from '../support/dynamodb';
 import { pushEvent, sampleOf } from '../support/events';
 
 /**
@@ -43,13 +44,7 @@ async function send(action: string, record: Record<string, unknown>) {
   expect(reply).toEqual({ ErrCode: 0, ErrMsg: 'ok: stored' });
 }
 
-async function scan(table: string): Promise<Item[]> {
-  const items: Item[] = [];
-  for await (const page of paginateScan({ client }, { TableName: table, ConsistentRead: true })) {
-    items.push(...(page.Items ?? []));
-  }
-  return items;
-}
+const scan = (table: string): Promise<Item[]> => scanAll(client, table);
 
 const byKey = (items: Item[]) => items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
 const lookupItems = async () =>

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
 import { Misconfigured } from '../../handler/common/errors';
@@ -15,6 +14,7 @@ import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quaranti
 import { DynamoDbRecordStore } from '../../handler/records/dynamodb-record-store';
 import { retentionPolicyOf } from '../../handler/records/retention';
 import { StreamPoller } from '../../scripts/stream-poller';
+import { scanAll } from '../support/dynamodb';
 import { pushEvent, readEvent, sampleOf } from '../support/events';
 
 // Read once by the first push of this file's worker (handler/intake/new-record.ts).
@@ -48,13 +48,8 @@ async function send(action: string, record: Record<string, unknown>) {
   return JSON.parse(reply.body) as { ErrCode: number; ErrMsg: string };
 }
 
-async function scan(table: string, index?: string): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
-  for await (const page of paginateScan({ client }, { TableName: table, IndexName: index, ConsistentRead: !index })) {
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-  }
-  return items;
-}
+const scan = async (table: string, index?: string): Promise<Record<string, any>[]> =>
+  (await scanAll(client, table, index)).map((item) => unmarshall(item));
 const lookupsOf = async (sessionId: string) =>
   (await scan(tables.privacy)).filter((item) => item.SessionId === sessionId);
 

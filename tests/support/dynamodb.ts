@@ -1,4 +1,4 @@
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, paginateScan, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoDbClient } from '../../handler/aws/dynamodb-client';
 import { DynamoDbQuarantineStore } from '../../handler/records/dynamodb-quarantine-store';
@@ -9,6 +9,19 @@ import { currentKeyPrefix } from '../../handler/records/item-layout';
 export const tableName = (): string => process.env.CDR_TABLE_NAME as string;
 
 const inspector = new DynamoDBClient({});
+
+/** Every item of a table (read strongly consistent), or of one of its indexes, as DynamoDB holds it. */
+export async function scanAll(
+  client: DynamoDBClient,
+  table: string,
+  index?: string,
+): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  for await (const page of paginateScan({ client }, { TableName: table, IndexName: index, ConsistentRead: !index })) {
+    items.push(...(page.Items ?? []));
+  }
+  return items;
+}
 
 /** All items of a session exactly as DynamoDB holds them, in sort-key order (current versions `R#` first). */
 export async function rawItems(sessionId: string, keyPrefix = '') {
